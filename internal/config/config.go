@@ -1,0 +1,107 @@
+// Package config reads Concord's settings from environment variables and flags.
+//
+// Every setting has an environment variable and a flag of the same meaning; a flag
+// given on the command line wins over the environment. Config is passed by value.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+)
+
+// Config holds every setting of the concord command.
+type Config struct {
+	Addr           string        // where serve listens
+	DatabaseURL    string        // PostgreSQL URL; empty means the embedded cluster
+	DataDir        string        // embedded cluster, media, exports
+	AdminEmail     string        // first admin on an empty database
+	AdminPassword  string        // its password; generated and printed when empty
+	Migrate        bool          // run migrations when serve starts
+	Worker         bool          // run the River worker inside serve
+	SecureCookies  bool          // mark cookies Secure (set behind TLS)
+	SessionMaxAge  time.Duration // how long a browser session lasts
+	LogLevel       slog.Level    // debug, info, warn, error
+	ShutdownWindow time.Duration // how long in-flight requests and jobs get on shutdown
+}
+
+// setting is one row of the settings table: variable, flag, default and help.
+type setting struct {
+	env, flag, def, help string
+	set                  func(c *Config, v string) error
+}
+
+// Settings lists every setting; the README's configuration table mirrors it.
+var settings = []setting{
+	{"CONCORD_ADDR", "addr", "127.0.0.1:8080", "address serve listens on", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"CONCORD_DATABASE_URL", "database-url", "", "PostgreSQL URL (unset: the embedded cluster in the data directory)", func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
+	{"CONCORD_DATA_DIR", "data-dir", "./concord-data", "directory for the embedded cluster, media and exports", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"CONCORD_ADMIN_EMAIL", "admin-email", "", "on an empty database, create this admin", func(c *Config, v string) error { c.AdminEmail = v; return nil }},
+	{"CONCORD_ADMIN_PASSWORD", "admin-password", "", "password of that admin (unset: generated and printed once)", func(c *Config, v string) error { c.AdminPassword = v; return nil }},
+	{"CONCORD_MIGRATE", "migrate", "true", "run database migrations when serve starts", boolSetter(func(c *Config) *bool { return &c.Migrate })},
+	{"CONCORD_WORKER", "worker", "true", "run the background worker inside serve", boolSetter(func(c *Config) *bool { return &c.Worker })},
+	{"CONCORD_SECURE_COOKIES", "secure-cookies", "false", "mark cookies Secure (set it when Concord is served over HTTPS)", boolSetter(func(c *Config) *bool { return &c.SecureCookies })},
+	{"CONCORD_SESSION_MAX_AGE", "session-max-age", "168h", "how long a browser session lasts", durationSetter(func(c *Config) *time.Duration { return &c.SessionMaxAge })},
+	{"CONCORD_SHUTDOWN_WINDOW", "shutdown-window", "20s", "time in-flight requests and jobs get to finish on shutdown", durationSetter(func(c *Config) *time.Duration { return &c.ShutdownWindow })},
+	{"CONCORD_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
+}
+
+func boolSetter(field func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("want true or false, got %q", v)
+		}
+		*field(c) = b
+		return nil
+	}
+}
+
+func durationSetter(field func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("want a positive duration such as 30s or 12h, got %q", v)
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+// Register adds a flag for every setting to fs. Call Load after fs.Parse.
+func Register(fs *flag.FlagSet) {
+	for _, s := range settings {
+		fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.help, s.env, s.def))
+	}
+}
+
+// Load builds a Config from defaults, then the environment, then the flags set in fs.
+func Load(fs *flag.FlagSet, getenv func(string) string) (Config, error) {
+	var c Config
+	given := map[string]string{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = f.Value.String() })
+	for _, s := range settings {
+		v, from := s.def, "default"
+		if e := getenv(s.env); e != "" {
+			v, from = e, s.env
+		}
+		if f, ok := given[s.flag]; ok {
+			v, from = f, "--"+s.flag
+		}
+		if err := s.set(&c, v); err != nil {
+			return Config{}, fmt.Errorf("%s: %w", from, err)
+		}
+	}
+	return c, nil
+}
+
+// Table returns the settings as rows of variable, flag, default and meaning.
+func Table() [][4]string {
+	rows := make([][4]string, len(settings))
+	for i, s := range settings {
+		rows[i] = [4]string{s.env, "--" + s.flag, s.def, s.help}
+	}
+	return rows
+}

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Project is a labeling project.
+type Project struct {
+	ID                 int64     `db:"id"`
+	Title              string    `db:"title"`
+	Description        string    `db:"description"`
+	LabelConfig        string    `db:"label_config"`
+	ExpertInstruction  string    `db:"expert_instruction"`
+	MaximumAnnotations int       `db:"maximum_annotations"`
+	Sampling           string    `db:"sampling"`
+	CreatedBy          *int64    `db:"created_by"`
+	CreatedAt          time.Time `db:"created_at"`
+	UpdatedAt          time.Time `db:"updated_at"`
+	TaskCount          int64     `db:"task_count"`
+}
+
+// ProjectFields are the settings a manager writes.
+type ProjectFields struct {
+	Title              string
+	Description        string
+	LabelConfig        string
+	ExpertInstruction  string
+	MaximumAnnotations int
+	Sampling           string
+}
+
+const projectColumns = `p.id, p.title, p.description, p.label_config, p.expert_instruction,
+	p.maximum_annotations, p.sampling, p.created_by, p.created_at, p.updated_at,
+	(SELECT count(*) FROM tasks t WHERE t.project_id = p.id) AS task_count`
+
+// CreateProject adds a project and makes its creator a manager of it.
+func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int64) (Project, error) {
+	var p Project
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, `
+			INSERT INTO projects (title, description, label_config, expert_instruction, maximum_annotations, sampling, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling, creator).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if err := addMember(ctx, tx, id, creator, RoleManager); err != nil {
+			return err
+		}
+		p, err = projectByID(ctx, tx, id)
+		return err
+	})
+	return p, wrap("create project", err)
+}
+
+// ProjectByID finds a project.
+func (s *Store) ProjectByID(ctx context.Context, id int64) (Project, error) {
+	p, err := projectByID(ctx, s.Pool, id)
+	return p, wrap("project by id", err)
+}
+
+func projectByID(ctx context.Context, q querier, id int64) (Project, error) {
+	return one[Project](q.Query(ctx, `SELECT `+projectColumns+` FROM projects p WHERE p.id = $1`, id))
+}
+
+// Projects lists every project, newest first.
+func (s *Store) Projects(ctx context.Context) ([]Project, error) {
+	ps, err := all[Project](s.Pool.Query(ctx, `SELECT `+projectColumns+` FROM projects p ORDER BY p.id DESC`))
+	return ps, wrap("projects", err)
+}
+
+// ProjectsOf lists the projects a user is a member of, newest first.
+func (s *Store) ProjectsOf(ctx context.Context, userID int64) ([]Project, error) {
+	ps, err := all[Project](s.Pool.Query(ctx, `
+		SELECT `+projectColumns+` FROM projects p
+		JOIN project_members m ON m.project_id = p.id AND m.user_id = $1
+		ORDER BY p.id DESC`, userID))
+	return ps, wrap("projects of user", err)
+}
+
+// UpdateProject replaces a project's settings.
+func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (Project, error) {
+	var p Project
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		err := mustAffect(tx.Exec(ctx, `
+			UPDATE projects SET title = $2, description = $3, label_config = $4, expert_instruction = $5,
+				maximum_annotations = $6, sampling = $7, updated_at = now()
+			WHERE id = $1`,
+			id, f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling))
+		if err != nil {
+			return err
+		}
+		p, err = projectByID(ctx, tx, id)
+		return err
+	})
+	return p, wrap("update project", err)
+}
+
+// DeleteProject removes a project with its tasks and memberships.
+func (s *Store) DeleteProject(ctx context.Context, id int64) error {
+	return wrap("delete project", mustAffect(s.Pool.Exec(ctx, `DELETE FROM projects WHERE id = $1`, id)))
+}

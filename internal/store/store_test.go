@@ -1,0 +1,132 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"concord/internal/store"
+	"concord/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+func TestUsers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.New(t)
+	u, err := s.CreateUser(ctx, "Ann@Example.com", "Ann", "hash", store.RoleAnnotator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, "ann@example.COM", "", "hash", store.RoleAdmin); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("duplicate e-mail in other case: got %v, want ErrConflict", err)
+	}
+	got, err := s.UserByEmail(ctx, "ANN@example.com")
+	if err != nil || got.ID != u.ID {
+		t.Fatalf("UserByEmail = %+v, %v; want id %d", got, err, u.ID)
+	}
+	if _, err := s.UserByID(ctx, u.ID+1000); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing user: got %v, want ErrNotFound", err)
+	}
+	if err := s.SetUserRole(ctx, u.ID, "emperor"); err == nil {
+		t.Fatal("an unknown role was accepted")
+	}
+}
+
+func TestTokens(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.New(t)
+	u, _ := s.CreateUser(ctx, "a@x.org", "", "h", store.RoleManager)
+	tok, err := s.CreateToken(ctx, u.ID, []byte("hash-1"), "abc123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.UserByTokenHash(ctx, []byte("hash-1")); err != nil || got.ID != u.ID {
+		t.Fatalf("UserByTokenHash = %v, %v", got.ID, err)
+	}
+	if _, err := s.UserByTokenHash(ctx, []byte("hash-2")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown token: got %v", err)
+	}
+	if err := s.RevokeToken(ctx, u.ID, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UserByTokenHash(ctx, []byte("hash-1")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("revoked token still accepted: %v", err)
+	}
+}
+
+func TestProjectsAndMembers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.New(t)
+	mgr, _ := s.CreateUser(ctx, "m@x.org", "", "h", store.RoleManager)
+	ann, _ := s.CreateUser(ctx, "a@x.org", "", "h", store.RoleAnnotator)
+	f := store.ProjectFields{Title: "Spam", LabelConfig: "<View/>", MaximumAnnotations: 1, Sampling: "sequential"}
+	p, err := s.CreateProject(ctx, f, mgr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if role, err := s.Membership(ctx, p.ID, mgr.ID); err != nil || role != store.RoleManager {
+		t.Fatalf("creator membership = %q, %v", role, err)
+	}
+	if _, err := s.Membership(ctx, p.ID, ann.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("non-member: got %v", err)
+	}
+	if ps, _ := s.ProjectsOf(ctx, ann.ID); len(ps) != 0 {
+		t.Fatalf("annotator sees %d projects before joining", len(ps))
+	}
+	if err := s.SetMember(ctx, p.ID, ann.ID, store.RoleAnnotator); err != nil {
+		t.Fatal(err)
+	}
+	if ps, _ := s.ProjectsOf(ctx, ann.ID); len(ps) != 1 || ps[0].ID != p.ID {
+		t.Fatalf("annotator's projects = %+v", ps)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := s.CreateTask(ctx, p.ID, json.RawMessage(`{"text":"hi"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, _ = s.ProjectByID(ctx, p.ID)
+	if p.TaskCount != 3 {
+		t.Fatalf("task count = %d, want 3", p.TaskCount)
+	}
+	page1, _ := s.Tasks(ctx, p.ID, 0, 2)
+	page2, _ := s.Tasks(ctx, p.ID, page1[len(page1)-1].ID, 2)
+	if len(page1) != 2 || len(page2) != 1 {
+		t.Fatalf("pages of %d and %d tasks, want 2 and 1", len(page1), len(page2))
+	}
+	f.Title = "Spam v2"
+	if p, err = s.UpdateProject(ctx, p.ID, f); err != nil || p.Title != "Spam v2" {
+		t.Fatalf("update = %q, %v", p.Title, err)
+	}
+	if err := s.DeleteProject(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TaskByID(ctx, page2[0].ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("task of a deleted project: %v", err)
+	}
+}
+
+func TestAuthFailures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.New(t)
+	for i := 0; i < 3; i++ {
+		if err := s.RecordAuthFailure(ctx, "A@x.org", "10.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.RecordAuthFailure(ctx, "b@x.org", "10.0.0.1")
+	byEmail, byIP, err := s.AuthFailures(ctx, "a@x.org", "10.0.0.1", time.Minute)
+	if err != nil || byEmail != 3 || byIP != 4 {
+		t.Fatalf("AuthFailures = %d, %d, %v; want 3, 4", byEmail, byIP, err)
+	}
+	s.ClearAuthFailures(ctx, "a@X.org")
+	if byEmail, _, _ = s.AuthFailures(ctx, "a@x.org", "10.0.0.1", time.Minute); byEmail != 0 {
+		t.Fatalf("after clearing: %d failures", byEmail)
+	}
+}

@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Task is one item to label: Label Studio's data object.
+type Task struct {
+	ID        int64           `db:"id"`
+	ProjectID int64           `db:"project_id"`
+	Data      json.RawMessage `db:"data"`
+	CreatedAt time.Time       `db:"created_at"`
+	UpdatedAt time.Time       `db:"updated_at"`
+}
+
+const taskColumns = `id, project_id, data, created_at, updated_at`
+
+// CreateTask adds one task to a project.
+func (s *Store) CreateTask(ctx context.Context, projectID int64, data json.RawMessage) (Task, error) {
+	t, err := one[Task](s.Pool.Query(ctx, `
+		INSERT INTO tasks (project_id, data) VALUES ($1, $2) RETURNING `+taskColumns, projectID, data))
+	return t, wrap("create task", err)
+}
+
+// TaskByID finds a task.
+func (s *Store) TaskByID(ctx context.Context, id int64) (Task, error) {
+	t, err := one[Task](s.Pool.Query(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = $1`, id))
+	return t, wrap("task by id", err)
+}
+
+// Tasks lists a project's tasks by id, after the id afterID, at most limit of them
+// (keyset pagination, so deep pages cost no more than the first).
+func (s *Store) Tasks(ctx context.Context, projectID, afterID int64, limit int) ([]Task, error) {
+	ts, err := all[Task](s.Pool.Query(ctx, `
+		SELECT `+taskColumns+` FROM tasks WHERE project_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+		projectID, afterID, limit))
+	return ts, wrap("tasks", err)
+}
+
+// DeleteTask removes a task.
+func (s *Store) DeleteTask(ctx context.Context, id int64) error {
+	return wrap("delete task", mustAffect(s.Pool.Exec(ctx, `DELETE FROM tasks WHERE id = $1`, id)))
+}

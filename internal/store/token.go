@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Token is an API token; only its hash is stored.
+type Token struct {
+	ID         int64      `db:"id"`
+	UserID     int64      `db:"user_id"`
+	Prefix     string     `db:"prefix"`
+	CreatedAt  time.Time  `db:"created_at"`
+	LastUsedAt *time.Time `db:"last_used_at"`
+	RevokedAt  *time.Time `db:"revoked_at"`
+}
+
+// CreateToken stores the hash of a new token for a user.
+func (s *Store) CreateToken(ctx context.Context, userID int64, hash []byte, prefix string) (Token, error) {
+	t, err := one[Token](s.Pool.Query(ctx, `
+		INSERT INTO api_tokens (user_id, hash, prefix) VALUES ($1, $2, $3)
+		RETURNING id, user_id, prefix, created_at, last_used_at, revoked_at`, userID, hash, prefix))
+	return t, wrap("create token", err)
+}
+
+// UserByTokenHash finds the enabled user owning a live (unrevoked) token and
+// records the token's use.
+func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (User, error) {
+	u, err := one[User](s.Pool.Query(ctx, `
+		WITH t AS (
+			UPDATE api_tokens SET last_used_at = now()
+			WHERE hash = $1 AND revoked_at IS NULL
+			RETURNING user_id
+		)
+		SELECT `+userColumns+` FROM users WHERE id = (SELECT user_id FROM t) AND disabled_at IS NULL`, hash))
+	return u, wrap("user by token", err)
+}
+
+// Tokens lists a user's tokens, newest first.
+func (s *Store) Tokens(ctx context.Context, userID int64) ([]Token, error) {
+	ts, err := all[Token](s.Pool.Query(ctx, `
+		SELECT id, user_id, prefix, created_at, last_used_at, revoked_at
+		FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID))
+	return ts, wrap("tokens", err)
+}
+
+// RevokeToken revokes one of a user's tokens.
+func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
+	return wrap("revoke token", mustAffect(s.Pool.Exec(ctx, `
+		UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, tokenID, userID)))
+}
