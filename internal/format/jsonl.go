@@ -1,0 +1,44 @@
+package format
+
+import (
+	"fmt"
+	"io"
+)
+
+// jsonlReader reads one task per line; blank lines are skipped.
+type jsonlReader struct {
+	lr     *lineReader
+	record int
+	err    error
+}
+
+func newJSONLReader(r io.Reader, opts Options) *jsonlReader {
+	return &jsonlReader{lr: newLineReader(r, opts.maxRecord())}
+}
+
+// Next returns the task on the next non-blank line.
+func (j *jsonlReader) Next() (Task, error) {
+	if j.err != nil {
+		return Task{}, j.err
+	}
+	for {
+		line, tooLong, err := j.lr.next()
+		if err != nil {
+			j.err = err
+			return Task{}, err
+		}
+		if tooLong {
+			j.record++
+			return Task{}, &RecordError{Line: j.lr.line, Record: j.record, Msg: fmt.Sprintf("line longer than %d bytes", j.lr.max)}
+		}
+		if isBlank(line) {
+			continue
+		}
+		j.record++
+		t, err := decodeTask(line)
+		if err != nil {
+			return Task{}, &RecordError{Line: j.lr.line, Record: j.record, Msg: err.Error()}
+		}
+		return t, nil
+	}
+}
