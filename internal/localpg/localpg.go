@@ -117,6 +117,10 @@ func (c *Cluster) socketPath() string {
 // ensureDir creates the data directory with the modes PostgreSQL demands and, as
 // root, hands it to the unprivileged account, which must be able to reach it.
 func (c *Cluster) ensureDir() error {
+	// The parent (the data directory) must be enterable by the server's account.
+	if err := os.MkdirAll(filepath.Dir(c.Dir), 0o711); err != nil {
+		return fmt.Errorf("embedded database: %w", err)
+	}
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
 		return fmt.Errorf("embedded database: %w", err)
 	}

@@ -94,8 +94,8 @@ func TestProjectsAndMembers(t *testing.T) {
 	if p.TaskCount != 3 {
 		t.Fatalf("task count = %d, want 3", p.TaskCount)
 	}
-	page1, _ := s.Tasks(ctx, p.ID, 0, 2)
-	page2, _ := s.Tasks(ctx, p.ID, page1[len(page1)-1].ID, 2)
+	page1, _ := s.Tasks(ctx, store.TaskPage{ProjectID: p.ID, Limit: 2})
+	page2, _ := s.Tasks(ctx, store.TaskPage{ProjectID: p.ID, After: page1[len(page1)-1].ID, Limit: 2})
 	if len(page1) != 2 || len(page2) != 1 {
 		t.Fatalf("pages of %d and %d tasks, want 2 and 1", len(page1), len(page2))
 	}

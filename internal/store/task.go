@@ -30,12 +30,20 @@ func (s *Store) TaskByID(ctx context.Context, id int64) (Task, error) {
 	return t, wrap("task by id", err)
 }
 
-// Tasks lists a project's tasks by id, after the id afterID, at most limit of them
-// (keyset pagination, so deep pages cost no more than the first).
-func (s *Store) Tasks(ctx context.Context, projectID, afterID int64, limit int) ([]Task, error) {
+// TaskPage selects a page of a project's tasks in id order: those after the id
+// After (keyset paging, constant cost however deep), skipping Offset of them.
+type TaskPage struct {
+	ProjectID int64
+	After     int64
+	Offset    int
+	Limit     int
+}
+
+// Tasks lists a page of a project's tasks.
+func (s *Store) Tasks(ctx context.Context, pg TaskPage) ([]Task, error) {
 	ts, err := all[Task](s.Pool.Query(ctx, `
-		SELECT `+taskColumns+` FROM tasks WHERE project_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-		projectID, afterID, limit))
+		SELECT `+taskColumns+` FROM tasks WHERE project_id = $1 AND id > $2 ORDER BY id OFFSET $3 LIMIT $4`,
+		pg.ProjectID, pg.After, pg.Offset, pg.Limit))
 	return ts, wrap("tasks", err)
 }
 

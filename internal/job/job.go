@@ -1,0 +1,53 @@
+// Package job holds Concord's background jobs on River: one file per job (its
+// Args and Worker), all registered here, in one place.
+package job
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"concord/internal/store"
+)
+
+// Client is River's client on our pool.
+type Client = river.Client[pgx.Tx]
+
+// maxWorkers bounds concurrent jobs per process on the default queue.
+const maxWorkers = 4
+
+// workers registers every job kind.
+func workers(st *store.Store) *river.Workers {
+	w := river.NewWorkers()
+	river.AddWorker(w, &PruneWorker{store: st})
+	return w
+}
+
+// periodic lists the jobs that run on a schedule.
+func periodic() []*river.PeriodicJob {
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+	}
+}
+
+// NewClient makes a River client. With work set it also works jobs (call
+// Start); without, it only inserts them.
+func NewClient(pool *pgxpool.Pool, st *store.Store, work bool, log *slog.Logger) (*Client, error) {
+	cfg := &river.Config{Workers: workers(st), Logger: log}
+	if work {
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}}
+		cfg.PeriodicJobs = periodic()
+	}
+	c, err := river.NewClient(riverpgxv5.New(pool), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("job: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,99 @@
+// Package api is Concord's JSON REST API. Its core follows Label Studio's paths
+// and payloads, so that Label Studio scripts, SDK calls and ML backends work
+// against Concord; Concord's own endpoints live beside them under /api.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"concord/internal/auth"
+	"concord/internal/store"
+	"concord/web/problem"
+)
+
+// maxJSONBody bounds the JSON body of ordinary API calls (imports have their own limit).
+const maxJSONBody = 1 << 20
+
+// HandlerFunc is an API handler; a returned error is rendered by the server's adapter.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// API holds what the API handlers need.
+type API struct {
+	store *store.Store
+}
+
+// New makes the API on a store.
+func New(st *store.Store) *API { return &API{store: st} }
+
+// writeJSON writes v as JSON with a status.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+// readJSON decodes a request body of at most maxJSONBody bytes into v.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			return problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", maxJSONBody))
+		case errors.Is(err, io.EOF):
+			return problem.BadRequest("the request body is empty; send a JSON object")
+		}
+		return problem.BadRequest("invalid JSON: %v", err)
+	}
+	return nil
+}
+
+// caller is the signed-in user; the routes table only lets signed-in callers in.
+func caller(r *http.Request) store.User {
+	u, _ := auth.UserFrom(r.Context())
+	return u
+}
+
+// idParam parses a positive integer URL parameter.
+func idParam(r *http.Request, name string) (int64, error) {
+	return parseID(chi.URLParam(r, name), name)
+}
+
+func parseID(s, name string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, problem.BadRequest("%s must be a positive integer, got %q", name, s)
+	}
+	return id, nil
+}
+
+// project loads a project and checks that the caller may do a to it. A project
+// the caller may not see is reported as not found, so ids reveal nothing.
+func (a *API) project(r *http.Request, id int64, act auth.Action) (store.Project, error) {
+	u := caller(r)
+	p, err := a.store.ProjectByID(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return p, problem.NotFound("project")
+	}
+	if err != nil {
+		return p, err
+	}
+	role, err := a.store.Membership(r.Context(), id, u.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return p, err
+	}
+	if !auth.Can(u, role, auth.ViewProject) {
+		return p, problem.NotFound("project")
+	}
+	if !auth.Can(u, role, act) {
+		return p, problem.Forbidden()
+	}
+	return p, nil
+}

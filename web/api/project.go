@@ -1,0 +1,247 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"concord/internal/auth"
+	"concord/internal/labeling"
+	"concord/internal/store"
+	"concord/web/problem"
+)
+
+// samplingNames maps Label Studio's sampling names, and ours, to what is stored.
+var samplingNames = map[string]string{
+	"Sequential sampling":  "sequential",
+	"Uniform sampling":     "random",
+	"Uncertainty sampling": "uncertainty",
+	"sequential":           "sequential",
+	"random":               "random",
+	"uncertainty":          "uncertainty",
+}
+
+// samplingLabel is the Label Studio name of a stored sampling mode.
+var samplingLabel = map[string]string{
+	"sequential":  "Sequential sampling",
+	"random":      "Uniform sampling",
+	"uncertainty": "Uncertainty sampling",
+}
+
+// emptyConfig is the label config of a project created without one, as in Label Studio.
+const emptyConfig = "<View></View>"
+
+// FieldErrors maps a field name to what is wrong with it.
+type FieldErrors map[string]string
+
+// CheckProject normalises a project's settings and says what is wrong with them.
+func CheckProject(f *store.ProjectFields) FieldErrors {
+	errs := FieldErrors{}
+	f.Title = strings.TrimSpace(f.Title)
+	if n := utf8.RuneCountInString(f.Title); n == 0 || n > 200 {
+		errs["title"] = "give a title of 1 to 200 characters"
+	}
+	if strings.TrimSpace(f.LabelConfig) == "" {
+		f.LabelConfig = emptyConfig
+	}
+	if _, err := labeling.ParseConfig(f.LabelConfig); err != nil {
+		errs["label_config"] = err.Error()
+	}
+	if f.MaximumAnnotations < 1 || f.MaximumAnnotations > 100 {
+		errs["maximum_annotations"] = "give a number of annotators per task from 1 to 100"
+	}
+	s, ok := samplingNames[f.Sampling]
+	if !ok {
+		errs["sampling"] = `choose "Sequential sampling", "Uniform sampling" or "Uncertainty sampling"`
+	}
+	f.Sampling = s
+	return errs
+}
+
+// projectJSON is a project as Label Studio's API shows it.
+type projectJSON struct {
+	ID                 int64          `json:"id"`
+	Title              string         `json:"title"`
+	Description        string         `json:"description"`
+	LabelConfig        string         `json:"label_config"`
+	ParsedLabelConfig  map[string]any `json:"parsed_label_config"`
+	ExpertInstruction  string         `json:"expert_instruction"`
+	MaximumAnnotations int            `json:"maximum_annotations"`
+	Sampling           string         `json:"sampling"`
+	CreatedBy          *int64         `json:"created_by"`
+	CreatedAt          time.Time      `json:"created_at"`
+	UpdatedAt          time.Time      `json:"updated_at"`
+	TaskNumber         int64          `json:"task_number"`
+}
+
+func toProjectJSON(p store.Project) projectJSON {
+	return projectJSON{
+		ID: p.ID, Title: p.Title, Description: p.Description, LabelConfig: p.LabelConfig,
+		ParsedLabelConfig: parsedConfig(p.LabelConfig), ExpertInstruction: p.ExpertInstruction,
+		MaximumAnnotations: p.MaximumAnnotations, Sampling: samplingLabel[p.Sampling],
+		CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, TaskNumber: p.TaskCount,
+	}
+}
+
+// parsedConfig is Label Studio's parsed_label_config: per control, its tag,
+// the objects it labels with their data keys, and its labels.
+func parsedConfig(src string) map[string]any {
+	out := map[string]any{}
+	cfg, err := labeling.ParseConfig(src)
+	if err != nil {
+		return out
+	}
+	for _, c := range cfg.Controls {
+		var inputs []map[string]string
+		if o, ok := cfg.Object(c.ToName); ok {
+			inputs = append(inputs, map[string]string{"type": o.Tag(), "value": o.Value})
+		}
+		labels := make([]string, len(c.Labels))
+		for i, l := range c.Labels {
+			labels[i] = l.Value
+		}
+		out[c.Name] = map[string]any{"type": c.Tag(), "to_name": []string{c.ToName}, "inputs": inputs, "labels": labels}
+	}
+	return out
+}
+
+// projectInput is the body of a project create or update; absent fields are nil.
+type projectInput struct {
+	Title              *string `json:"title"`
+	Description        *string `json:"description"`
+	LabelConfig        *string `json:"label_config"`
+	ExpertInstruction  *string `json:"expert_instruction"`
+	MaximumAnnotations *int    `json:"maximum_annotations"`
+	Sampling           *string `json:"sampling"`
+}
+
+// apply writes the fields present in in over f.
+func (in projectInput) apply(f *store.ProjectFields) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&f.Title, in.Title)
+	set(&f.Description, in.Description)
+	set(&f.LabelConfig, in.LabelConfig)
+	set(&f.ExpertInstruction, in.ExpertInstruction)
+	set(&f.Sampling, in.Sampling)
+	if in.MaximumAnnotations != nil {
+		f.MaximumAnnotations = *in.MaximumAnnotations
+	}
+}
+
+// checked validates f, answering 422 with the field errors.
+func checked(f *store.ProjectFields) error {
+	if errs := CheckProject(f); len(errs) > 0 {
+		details := map[string][]string{}
+		msg := "invalid project"
+		for k, v := range errs {
+			details[k] = []string{v}
+			msg += "; " + k + ": " + v
+		}
+		return problem.Invalid(msg, map[string]any{"validation_errors": details})
+	}
+	return nil
+}
+
+func (a *API) listProjects(w http.ResponseWriter, r *http.Request) error {
+	u := caller(r)
+	var ps []store.Project
+	var err error
+	if auth.CanSeeAllProjects(u) {
+		ps, err = a.store.Projects(r.Context())
+	} else {
+		ps, err = a.store.ProjectsOf(r.Context(), u.ID)
+	}
+	if err != nil {
+		return err
+	}
+	out := make([]projectJSON, len(ps))
+	for i, p := range ps {
+		out[i] = toProjectJSON(p)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"count": len(out), "results": out})
+}
+
+func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
+	u := caller(r)
+	if !auth.CanCreateProject(u) {
+		return problem.Forbidden()
+	}
+	var in projectInput
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	f := store.ProjectFields{Title: "New Project", MaximumAnnotations: 1, Sampling: "sequential"}
+	in.apply(&f)
+	if err := checked(&f); err != nil {
+		return err
+	}
+	p, err := a.store.CreateProject(r.Context(), f, u.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toProjectJSON(p))
+}
+
+func (a *API) getProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := a.project(r, id, auth.ViewProject)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toProjectJSON(p))
+}
+
+func (a *API) updateProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := a.project(r, id, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	var in projectInput
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	f := FieldsOf(p)
+	in.apply(&f)
+	if err := checked(&f); err != nil {
+		return err
+	}
+	if p, err = a.store.UpdateProject(r.Context(), id, f); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toProjectJSON(p))
+}
+
+func (a *API) deleteProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := a.project(r, id, auth.ManageProject); err != nil {
+		return err
+	}
+	if err := a.store.DeleteProject(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// FieldsOf returns a project's editable settings.
+func FieldsOf(p store.Project) store.ProjectFields {
+	return store.ProjectFields{
+		Title: p.Title, Description: p.Description, LabelConfig: p.LabelConfig,
+		ExpertInstruction: p.ExpertInstruction, MaximumAnnotations: p.MaximumAnnotations, Sampling: p.Sampling,
+	}
+}

@@ -1,0 +1,29 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// Routes mounts every API route on r (already under /api and behind sign-in),
+// wrapping each handler with adapt, which renders returned errors.
+func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
+	r.Get("/current-user/whoami", adapt(a.whoami))
+	r.Get("/users", adapt(a.listUsers))
+
+	r.Get("/projects", adapt(a.listProjects))
+	r.Post("/projects", adapt(a.createProject))
+	r.Get("/projects/{id}", adapt(a.getProject))
+	r.Patch("/projects/{id}", adapt(a.updateProject))
+	r.Delete("/projects/{id}", adapt(a.deleteProject))
+
+	r.Get("/projects/{id}/members", adapt(a.listMembers))
+	r.Post("/projects/{id}/members", adapt(a.addMember))
+	r.Delete("/projects/{id}/members/{user_id}", adapt(a.removeMember))
+
+	r.Get("/tasks", adapt(a.listTasks))
+	r.Post("/tasks", adapt(a.createTask))
+	r.Get("/tasks/{id}", adapt(a.getTask))
+	r.Delete("/tasks/{id}", adapt(a.deleteTask))
+}

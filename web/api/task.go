@@ -1,0 +1,147 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"concord/internal/auth"
+	"concord/internal/store"
+	"concord/web/problem"
+)
+
+// Page sizes of task listings.
+const (
+	defaultPageSize = 100
+	maxPageSize     = 1000
+)
+
+// taskJSON is a task as Label Studio's API shows it.
+type taskJSON struct {
+	ID        int64           `json:"id"`
+	Project   int64           `json:"project"`
+	Data      json.RawMessage `json:"data"`
+	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
+}
+
+func toTaskJSON(t store.Task) taskJSON {
+	return taskJSON{ID: t.ID, Project: t.ProjectID, Data: t.Data, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+}
+
+// listTasks answers GET /api/tasks?project=ID, a page at a time: page and
+// page_size as in Label Studio, or after=<last id> to walk a large project at
+// constant cost per page.
+func (a *API) listTasks(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	pid, err := parseID(q.Get("project"), "project")
+	if err != nil {
+		return err
+	}
+	p, err := a.project(r, pid, auth.ViewProject)
+	if err != nil {
+		return err
+	}
+	size, err := intParam(q.Get("page_size"), defaultPageSize, 1, maxPageSize, "page_size")
+	if err != nil {
+		return err
+	}
+	page, err := intParam(q.Get("page"), 1, 1, 1<<30, "page")
+	if err != nil {
+		return err
+	}
+	var after int64
+	if s := q.Get("after"); s != "" {
+		if after, err = strconv.ParseInt(s, 10, 64); err != nil || after < 0 {
+			return problem.BadRequest("after must be a task id")
+		}
+	}
+	ts, err := a.store.Tasks(r.Context(), store.TaskPage{ProjectID: pid, After: after, Offset: (page - 1) * size, Limit: size})
+	if err != nil {
+		return err
+	}
+	out := make([]taskJSON, len(ts))
+	for i, t := range ts {
+		out[i] = toTaskJSON(t)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"tasks": out, "total": p.TaskCount})
+}
+
+func intParam(s string, def, lo, hi int, name string) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, problem.BadRequest("%s must be an integer from %d to %d", name, lo, hi)
+	}
+	return n, nil
+}
+
+// taskInput is the body of POST /api/tasks, as in Label Studio.
+type taskInput struct {
+	Project int64           `json:"project"`
+	Data    json.RawMessage `json:"data"`
+}
+
+func (a *API) createTask(w http.ResponseWriter, r *http.Request) error {
+	var in taskInput
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Project <= 0 {
+		return problem.Invalid("project: give the id of the project", nil)
+	}
+	if _, err := a.project(r, in.Project, auth.ManageProject); err != nil {
+		return err
+	}
+	var data map[string]any
+	if err := json.Unmarshal(in.Data, &data); err != nil || data == nil {
+		return problem.Invalid("data: give a JSON object of the task's fields", nil)
+	}
+	t, err := a.store.CreateTask(r.Context(), in.Project, in.Data)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toTaskJSON(t))
+}
+
+// task loads a task and checks the caller may do act to its project.
+func (a *API) task(r *http.Request, act auth.Action) (store.Task, error) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		return store.Task{}, err
+	}
+	t, err := a.store.TaskByID(r.Context(), id)
+	if err != nil {
+		return t, problem.NotFound("task")
+	}
+	if _, err := a.project(r, t.ProjectID, act); err != nil {
+		if pe := problem.From(err); pe.Status == http.StatusNotFound {
+			return t, problem.NotFound("task")
+		}
+		return t, err
+	}
+	return t, nil
+}
+
+func (a *API) getTask(w http.ResponseWriter, r *http.Request) error {
+	t, err := a.task(r, auth.ViewProject)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toTaskJSON(t))
+}
+
+func (a *API) deleteTask(w http.ResponseWriter, r *http.Request) error {
+	t, err := a.task(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	if err := a.store.DeleteTask(r.Context(), t.ID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

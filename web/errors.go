@@ -1,0 +1,57 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"concord/web/api"
+	"concord/web/problem"
+	"concord/web/view"
+)
+
+var notFound = problem.NotFound("page")
+
+// adapt turns a handler that returns an error into an http.HandlerFunc; the
+// error is logged once and rendered as a page or, under /api, as JSON.
+func (s *Server) adapt(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	}
+}
+
+// adaptAPI is adapt for the API's routes table.
+func (s *Server) adaptAPI(h api.HandlerFunc) http.HandlerFunc { return s.adapt(h) }
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	pe := problem.From(err)
+	reqID := middleware.GetReqID(r.Context())
+	if pe.Status >= 500 {
+		s.log.Error("request failed", "request_id", reqID, "method", r.Method, "path", r.URL.Path, "status", pe.Status, "err", err)
+	} else if pe.Err != nil {
+		s.log.Debug("request refused", "request_id", reqID, "path", r.URL.Path, "status", pe.Status, "err", err)
+	}
+	if isAPI(r) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(pe.Status)
+		json.NewEncoder(w).Encode(map[string]any{"error": pe.Msg, "details": pe.Details, "request_id": reqID})
+		return
+	}
+	if pe.Status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(pe.Status)
+	p := s.page(r, http.StatusText(pe.Status))
+	view.ErrorPage(p, pe.Status, pe.Msg).Render(r.Context(), w)
+}
+
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api"
+}

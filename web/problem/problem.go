@@ -1,0 +1,70 @@
+// Package problem is the typed error that HTTP handlers return: a status and a
+// message safe to show the user, kept apart from the cause that only the log sees.
+package problem
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"concord/internal/store"
+)
+
+// Error is an HTTP error with a user-safe message.
+type Error struct {
+	Status  int    // HTTP status
+	Msg     string // shown to the user
+	Details any    // extra JSON for API clients (e.g. field errors)
+	Err     error  // the cause, for the log only
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%d %s: %v", e.Status, e.Msg, e.Err)
+	}
+	return fmt.Sprintf("%d %s", e.Status, e.Msg)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// New makes an Error with a status and a message.
+func New(status int, msg string) *Error { return &Error{Status: status, Msg: msg} }
+
+// BadRequest says the request is malformed.
+func BadRequest(format string, args ...any) *Error {
+	return New(http.StatusBadRequest, fmt.Sprintf(format, args...))
+}
+
+// Invalid says the request is well-formed but its content is refused (422).
+func Invalid(msg string, details any) *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Msg: msg, Details: details}
+}
+
+// Unauthorized says the caller is not signed in or the credentials are wrong.
+func Unauthorized(msg string) *Error { return New(http.StatusUnauthorized, msg) }
+
+// Forbidden says the caller may not do this.
+func Forbidden() *Error { return New(http.StatusForbidden, "you do not have permission to do this") }
+
+// NotFound says there is no such thing (or the caller may not know it exists).
+func NotFound(what string) *Error { return New(http.StatusNotFound, what+" not found") }
+
+// Conflict says the request clashes with existing data.
+func Conflict(msg string) *Error { return New(http.StatusConflict, msg) }
+
+// From turns any error into an Error: store.ErrNotFound becomes 404,
+// store.ErrConflict 409, and anything unknown a 500 that hides its cause.
+func From(err error) *Error {
+	var pe *Error
+	switch {
+	case errors.As(err, &pe):
+		return pe
+	case errors.Is(err, store.ErrNotFound):
+		return &Error{Status: http.StatusNotFound, Msg: "not found", Err: err}
+	case errors.Is(err, store.ErrConflict):
+		return &Error{Status: http.StatusConflict, Msg: "already exists", Err: err}
+	case errors.Is(err, http.ErrHandlerTimeout):
+		return &Error{Status: http.StatusServiceUnavailable, Msg: "the server is busy; try again", Err: err}
+	}
+	return &Error{Status: http.StatusInternalServerError, Msg: "internal error: it has been logged", Err: err}
+}

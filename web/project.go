@@ -1,0 +1,146 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"concord/internal/auth"
+	"concord/internal/store"
+	"concord/web/api"
+	"concord/web/problem"
+	"concord/web/view"
+)
+
+func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request) error {
+	u, _ := auth.UserFrom(r.Context())
+	var ps []store.Project
+	var err error
+	if auth.CanSeeAllProjects(u) {
+		ps, err = s.store.Projects(r.Context())
+	} else {
+		ps, err = s.store.ProjectsOf(r.Context(), u.ID)
+	}
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, view.Projects(s.page(r, "Projects"), ps, auth.CanCreateProject(u)))
+}
+
+func (s *Server) newProjectPage(w http.ResponseWriter, r *http.Request) error {
+	if u, _ := auth.UserFrom(r.Context()); !auth.CanCreateProject(u) {
+		return problem.Forbidden()
+	}
+	f := view.ProjectForm{Fields: store.ProjectFields{MaximumAnnotations: 1, Sampling: "sequential"}}
+	return render(w, r, http.StatusOK, view.ProjectEdit(s.page(r, "New project"), f))
+}
+
+// projectForm reads the project form's fields.
+func projectForm(r *http.Request) store.ProjectFields {
+	n, err := strconv.Atoi(r.PostFormValue("maximum_annotations"))
+	if err != nil {
+		n = 0 // reported by CheckProject
+	}
+	return store.ProjectFields{
+		Title:              r.PostFormValue("title"),
+		Description:        r.PostFormValue("description"),
+		LabelConfig:        r.PostFormValue("label_config"),
+		ExpertInstruction:  r.PostFormValue("expert_instruction"),
+		MaximumAnnotations: n,
+		Sampling:           r.PostFormValue("sampling"),
+	}
+}
+
+func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
+	u, _ := auth.UserFrom(r.Context())
+	if !auth.CanCreateProject(u) {
+		return problem.Forbidden()
+	}
+	f := projectForm(r)
+	if errs := api.CheckProject(&f); len(errs) > 0 {
+		return render(w, r, http.StatusUnprocessableEntity, view.ProjectEdit(s.page(r, "New project"), view.ProjectForm{Fields: f, Errors: errs}))
+	}
+	p, err := s.store.CreateProject(r.Context(), f, u.ID)
+	if err != nil {
+		return err
+	}
+	s.flash(r, "Project created.")
+	return seeOther(w, r, fmt.Sprintf("/projects/%d", p.ID))
+}
+
+// project loads the project of the URL and checks the caller may do act to it;
+// a project the caller may not see is not found.
+func (s *Server) project(r *http.Request, act auth.Action) (store.Project, string, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return store.Project{}, "", notFound
+	}
+	u, _ := auth.UserFrom(r.Context())
+	p, err := s.store.ProjectByID(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return p, "", problem.NotFound("project")
+	}
+	if err != nil {
+		return p, "", err
+	}
+	role, err := s.store.Membership(r.Context(), id, u.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return p, "", err
+	}
+	if !auth.Can(u, role, auth.ViewProject) {
+		return p, "", problem.NotFound("project")
+	}
+	if !auth.Can(u, role, act) {
+		return p, "", problem.Forbidden()
+	}
+	return p, role, nil
+}
+
+func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
+	p, role, err := s.project(r, auth.ViewProject)
+	if err != nil {
+		return err
+	}
+	u, _ := auth.UserFrom(r.Context())
+	return render(w, r, http.StatusOK, view.ProjectView(s.page(r, p.Title), p, auth.Can(u, role, auth.ManageProject)))
+}
+
+func (s *Server) projectSettingsPage(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	f := view.ProjectForm{ID: p.ID, Fields: api.FieldsOf(p)}
+	return render(w, r, http.StatusOK, view.ProjectEdit(s.page(r, "Settings of "+p.Title), f))
+}
+
+func (s *Server) updateProject(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	f := projectForm(r)
+	if errs := api.CheckProject(&f); len(errs) > 0 {
+		return render(w, r, http.StatusUnprocessableEntity, view.ProjectEdit(s.page(r, "Settings of "+p.Title), view.ProjectForm{ID: p.ID, Fields: f, Errors: errs}))
+	}
+	if _, err := s.store.UpdateProject(r.Context(), p.ID, f); err != nil {
+		return err
+	}
+	s.flash(r, "Settings saved.")
+	return seeOther(w, r, fmt.Sprintf("/projects/%d", p.ID))
+}
+
+func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteProject(r.Context(), p.ID); err != nil {
+		return err
+	}
+	s.flash(r, fmt.Sprintf("Project %q deleted.", p.Title))
+	return seeOther(w, r, "/projects")
+}

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"concord/static"
+)
+
+// Handler is every URL Concord serves, in one table.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.securityHeaders)
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	staticFS, _ := fs.Sub(static.FS, ".")
+	r.Handle("/static/*", http.StripPrefix("/static/", staticFiles(staticFS)))
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave, s.authenticate, s.csrf)
+
+		r.Get("/signin", s.adapt(s.signInPage))
+		r.Post("/signin", s.adapt(s.signIn))
+		r.Post("/signout", s.adapt(s.signOut))
+
+		// Browser pages: signed-in users only.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requirePageUser)
+			r.Get("/", http.RedirectHandler("/projects", http.StatusSeeOther).ServeHTTP)
+			r.Get("/projects", s.adapt(s.projectsPage))
+			r.Get("/projects/new", s.adapt(s.newProjectPage))
+			r.Post("/projects", s.adapt(s.createProject))
+			r.Get("/projects/{id}", s.adapt(s.projectPage))
+			r.Get("/projects/{id}/settings", s.adapt(s.projectSettingsPage))
+			r.Post("/projects/{id}/settings", s.adapt(s.updateProject))
+			r.Post("/projects/{id}/delete", s.adapt(s.deleteProject))
+			r.Get("/projects/{id}/members", s.adapt(s.membersPage))
+			r.Post("/projects/{id}/members", s.adapt(s.addMember))
+			r.Post("/projects/{id}/members/{user_id}/delete", s.adapt(s.removeMember))
+			r.Get("/account", s.adapt(s.accountPage))
+			r.Post("/account/tokens", s.adapt(s.createToken))
+			r.Post("/account/tokens/{id}/revoke", s.adapt(s.revokeToken))
+			r.Post("/account/password", s.adapt(s.changePassword))
+		})
+
+		// The JSON API: signed-in users or API tokens; its own routes table.
+		r.Route("/api", func(r chi.Router) {
+			r.Use(s.requireAPIUser)
+			s.api.Routes(r, s.adaptAPI)
+		})
+	})
+	r.NotFound(s.adapt(func(w http.ResponseWriter, r *http.Request) error {
+		return notFound
+	}))
+	return r
+}

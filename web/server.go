@@ -1,0 +1,64 @@
+// Package web is Concord's HTTP server: the browser pages, the JSON API under
+// /api, the middleware around them, and the one adapter that renders errors.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+
+	"concord/internal/config"
+	"concord/internal/store"
+	"concord/web/api"
+)
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	cfg         config.Config
+	store       *store.Store
+	log         *slog.Logger
+	sessions    *scs.SessionManager
+	api         *api.API
+	crossOrigin *http.CrossOriginProtection
+}
+
+// New makes the server. Sessions live in PostgreSQL; expired ones are pruned by
+// a background job, not by a goroutine of every server process.
+func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
+	sm := scs.New()
+	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool, 0)
+	sm.Lifetime = cfg.SessionMaxAge
+	sm.IdleTimeout = cfg.SessionMaxAge
+	sm.Cookie.Name = "concord_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Persist = true
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		log.Error("session store", "err", err, "path", r.URL.Path)
+		http.Error(w, "the session store is unavailable; try again", http.StatusServiceUnavailable)
+	}
+	return &Server{
+		cfg:         cfg,
+		store:       st,
+		log:         log,
+		sessions:    sm,
+		api:         api.New(st),
+		crossOrigin: http.NewCrossOriginProtection(),
+	}
+}
+
+// HTTPServer wraps the handler in an http.Server with sane timeouts. There is
+// no write timeout: exports stream for as long as they need.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"concord/internal/auth"
+	"concord/internal/store"
+	"concord/web/view"
+)
+
+// Sign-in throttling: after this many failures within the window, from one
+// e-mail or one client address, sign-in is refused until the window passes.
+const (
+	throttleWindow   = 15 * time.Minute
+	maxEmailFailures = 5
+	maxIPFailures    = 30
+)
+
+func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := auth.UserFrom(r.Context()); ok {
+		return seeOther(w, r, "/projects")
+	}
+	return render(w, r, http.StatusOK, view.SignIn(s.page(r, "Sign in"), view.SignInForm{Next: localPath(r.URL.Query().Get("next"))}))
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	password := r.PostFormValue("password")
+	next := localPath(r.PostFormValue("next"))
+	ip := clientIP(r)
+	fail := func(status int, msg string) error {
+		return render(w, r, status, view.SignIn(s.page(r, "Sign in"), view.SignInForm{Email: email, Next: next, Error: msg}))
+	}
+	byEmail, byIP, err := s.store.AuthFailures(ctx, email, ip, throttleWindow)
+	if err != nil {
+		return err
+	}
+	if byEmail >= maxEmailFailures || byIP >= maxIPFailures {
+		return fail(http.StatusTooManyRequests, "Too many failed sign-ins. Wait 15 minutes and try again.")
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		auth.CheckNoUser(password)
+	case err != nil:
+		return err
+	}
+	if err != nil || !auth.CheckPassword(password, u.PasswordHash) || u.DisabledAt != nil {
+		if err := s.store.RecordAuthFailure(ctx, email, ip); err != nil {
+			return err
+		}
+		return fail(http.StatusUnauthorized, "Wrong e-mail or password.")
+	}
+	// A new session token on sign-in defeats session fixation.
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessionUserID, u.ID)
+	s.sessions.Remove(ctx, sessionCSRF)
+	if err := s.store.ClearAuthFailures(ctx, email); err != nil {
+		return err
+	}
+	if err := s.store.TouchLogin(ctx, u.ID); err != nil {
+		return err
+	}
+	if next == "" {
+		next = "/projects"
+	}
+	return seeOther(w, r, next)
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	return seeOther(w, r, "/signin")
+}
+
+// localPath keeps a redirect target only if it is a path on this site.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return ""
+	}
+	return p
+}
+
+// clientIP is the peer's address. Forwarded headers are not trusted: anyone
+// could set them to dodge throttling.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
