@@ -2,11 +2,14 @@ package format
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -274,3 +277,143 @@ type CutSpan struct {
 	Label      string // its first label
 	Reason     string // "cuts a token" or "overlaps another span"
 }
+
+// conllWriter writes CoNLL-2003 with IOB2 tags: "-DOCSTART- -X- -X- O", then
+// per task one line "token -X- _ TAG" per token and a blank line.
+//
+// Tokens are the runs of non-space characters of the task's text
+// (Options.TextKey), split at Unicode white space, so one task is one
+// sentence and the reader gives back the tokens joined by single spaces.
+// Spans come from the first annotation that was not cancelled (type
+// "labels" with start and end; only those of Options.FromName when set).
+// A token is labelled by the span that covers its first character. A span
+// that starts or ends inside a token, or that finds a token already
+// labelled by an earlier span, is reported to Options.OnCutSpan and
+// counted; its first label is used when it has several.
+type conllWriter struct {
+	sink
+	opts    Options
+	started bool
+	cuts    int
+	tags    []string
+	toks    []token
+}
+
+type token struct {
+	text       string
+	start, end int
+} // UTF-16 offsets
+
+func newCoNLLWriter(w io.Writer, opts Options) *conllWriter {
+	return &conllWriter{sink: newSink(w), opts: opts}
+}
+
+// Cuts returns how many spans could not be exported exactly so far.
+func (c *conllWriter) Cuts() int { return c.cuts }
+
+// tokenize splits text at white space, with UTF-16 offsets.
+func tokenize(text string, toks []token) []token {
+	toks = toks[:0]
+	u, start, startU := 0, -1, 0
+	for i, r := range text {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				toks = append(toks, token{text[start:i], startU, u})
+				start = -1
+			}
+		} else if start < 0 {
+			start, startU = i, u
+		}
+		if r >= 0x10000 {
+			u += 2
+		} else {
+			u++
+		}
+	}
+	if start >= 0 {
+		toks = append(toks, token{text[start:], startU, u})
+	}
+	return toks
+}
+
+// Write writes the task's sentence.
+func (c *conllWriter) Write(t Task) error {
+	if err := c.check(); err != nil {
+		return err
+	}
+	if !c.started {
+		c.started = true
+		c.bw.WriteString("-DOCSTART- -X- -X- O\n\n")
+	}
+	text, _ := t.Data[c.opts.textKey()].(string)
+	c.toks = tokenize(text, c.toks)
+	if len(c.toks) == 0 {
+		return nil
+	}
+	c.tags = c.tags[:0]
+	for range c.toks {
+		c.tags = append(c.tags, "O")
+	}
+	if a := chosenAnnotation(t); a != nil {
+		items, err := parseResults(a.Result)
+		if err != nil {
+			return fmt.Errorf("task %d: %w", t.ID, err)
+		}
+		var spans []resultItem
+		for _, it := range items {
+			if it.Type == "labels" && it.Value.Start != nil && it.Value.End != nil && len(it.Value.Labels) > 0 &&
+				(c.opts.FromName == "" || it.FromName == c.opts.FromName) {
+				spans = append(spans, it)
+			}
+		}
+		slices.SortStableFunc(spans, func(a, b resultItem) int { return cmp.Compare(*a.Value.Start, *b.Value.Start) })
+		for _, sp := range spans {
+			c.tagSpan(t.ID, sp)
+		}
+	}
+	for i, tok := range c.toks {
+		c.bw.WriteString(tok.text)
+		c.bw.WriteString(" -X- _ ")
+		c.bw.WriteString(c.tags[i])
+		c.bw.WriteByte('\n')
+	}
+	return c.bw.WriteByte('\n')
+}
+
+// tagSpan tags the tokens whose first character the span covers.
+func (c *conllWriter) tagSpan(id int64, sp resultItem) {
+	start, end := int(*sp.Value.Start), int(*sp.Value.End)
+	label := sp.Value.Labels[0]
+	reason := ""
+	first := true
+	for i, tok := range c.toks {
+		if (tok.start < start && start < tok.end) || (tok.start < end && end < tok.end) {
+			reason = "cuts a token"
+		}
+		if tok.start < start || tok.start >= end {
+			continue
+		}
+		if c.tags[i] != "O" {
+			if reason == "" {
+				reason = "overlaps another span"
+			}
+			first = true // the next free token begins a new entity
+			continue
+		}
+		if first {
+			c.tags[i] = "B-" + label
+			first = false
+		} else {
+			c.tags[i] = "I-" + label
+		}
+	}
+	if reason != "" {
+		c.cuts++
+		if c.opts.OnCutSpan != nil {
+			c.opts.OnCutSpan(CutSpan{TaskID: id, Start: start, End: end, Label: label, Reason: reason})
+		}
+	}
+}
+
+// Close flushes the output.
+func (c *conllWriter) Close() error { return c.close() }

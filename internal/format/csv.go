@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 )
@@ -76,4 +77,93 @@ func (c *csvReader) Next() (Task, error) {
 		return Task{}, &RecordError{Line: line, Record: c.record, Msg: msg}
 	}
 	return t, nil
+}
+
+// tableWriter writes one row per task: the data columns of Options.Columns,
+// then one column per from_name of Options.LabelColumns holding the labels of
+// the task's first annotation that was not cancelled, in JSON_MIN style (a
+// single choice as its name, anything else as JSON). CSV quotes as RFC 4180
+// requires; TSV has no quoting, so tabs and line breaks inside values become
+// spaces.
+type tableWriter struct {
+	sink
+	cw     *csv.Writer // CSV only
+	cols   []string
+	labels []string
+	row    []string
+}
+
+func newTableWriter(kind Kind, w io.Writer, opts Options) (*tableWriter, error) {
+	if len(opts.Columns)+len(opts.LabelColumns) == 0 {
+		return nil, fmt.Errorf("format: the %s writer needs Options.Columns and/or Options.LabelColumns for its header", kind)
+	}
+	head := append(slices.Clone(opts.Columns), opts.LabelColumns...)
+	if err := checkColumns(head); err != nil {
+		return nil, fmt.Errorf("format: %s header: %w", kind, err)
+	}
+	t := &tableWriter{sink: newSink(w), cols: opts.Columns, labels: opts.LabelColumns}
+	if kind == CSV {
+		t.cw = csv.NewWriter(t.bw)
+	}
+	return t, t.writeRow(head)
+}
+
+func (t *tableWriter) writeRow(row []string) error {
+	if t.cw != nil {
+		return t.cw.Write(row)
+	}
+	for i, f := range row {
+		if i > 0 {
+			t.bw.WriteByte('\t')
+		}
+		t.bw.WriteString(tsvClean(f))
+	}
+	return t.bw.WriteByte('\n')
+}
+
+// Write writes the task's row.
+func (t *tableWriter) Write(task Task) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	t.row = t.row[:0]
+	for _, c := range t.cols {
+		s, err := cell(task.Data[c])
+		if err != nil {
+			return fmt.Errorf("task %d: column %q: %w", task.ID, c, err)
+		}
+		t.row = append(t.row, s)
+	}
+	var labels map[string]any
+	if a := chosenAnnotation(task); a != nil && len(t.labels) > 0 {
+		items, err := parseResults(a.Result)
+		if err != nil {
+			return fmt.Errorf("task %d: %w", task.ID, err)
+		}
+		if labels, err = minValues(items); err != nil {
+			return fmt.Errorf("task %d: %w", task.ID, err)
+		}
+	}
+	for _, name := range t.labels {
+		s, err := cell(labels[name])
+		if err != nil {
+			return fmt.Errorf("task %d: column %q: %w", task.ID, name, err)
+		}
+		t.row = append(t.row, s)
+	}
+	return t.writeRow(t.row)
+}
+
+// Close flushes the output.
+func (t *tableWriter) Close() error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if t.cw != nil {
+		t.cw.Flush()
+		if err := t.cw.Error(); err != nil {
+			return err
+		}
+	}
+	return t.close()
 }

@@ -188,3 +188,42 @@ func (c *lineCounter) lineAt(pos int64) int {
 	c.nl = c.nl[k:]
 	return c.line + 1
 }
+
+// jsonWriter writes a Label Studio JSON array, one task per line.
+type jsonWriter struct {
+	sink
+	n int
+}
+
+func newJSONWriter(w io.Writer) *jsonWriter { return &jsonWriter{sink: newSink(w)} }
+
+// Write appends a task to the array.
+func (j *jsonWriter) Write(t Task) error {
+	if err := j.check(); err != nil {
+		return err
+	}
+	b, err := marshalNoEscape(t)
+	if err != nil {
+		return fmt.Errorf("task %d: %w", t.ID, err)
+	}
+	sep := ",\n"
+	if j.n == 0 {
+		sep = "[\n"
+	}
+	j.n++
+	j.bw.WriteString(sep)
+	_, err = j.bw.Write(b)
+	return err
+}
+
+// Close ends the array.
+func (j *jsonWriter) Close() error {
+	if err := j.check(); err != nil {
+		return err
+	}
+	if j.n == 0 {
+		j.bw.WriteString("[")
+	}
+	j.bw.WriteString("\n]\n")
+	return j.close()
+}

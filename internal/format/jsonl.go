@@ -42,3 +42,24 @@ func (j *jsonlReader) Next() (Task, error) {
 		return t, nil
 	}
 }
+
+// jsonlWriter writes one full task per line.
+type jsonlWriter struct{ sink }
+
+func newJSONLWriter(w io.Writer) *jsonlWriter { return &jsonlWriter{newSink(w)} }
+
+// Write writes a task and a newline.
+func (j *jsonlWriter) Write(t Task) error {
+	if err := j.check(); err != nil {
+		return err
+	}
+	b, err := marshalNoEscape(t)
+	if err != nil {
+		return fmt.Errorf("task %d: %w", t.ID, err)
+	}
+	j.bw.Write(b)
+	return j.bw.WriteByte('\n')
+}
+
+// Close flushes the output.
+func (j *jsonlWriter) Close() error { return j.close() }

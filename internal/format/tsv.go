@@ -77,3 +77,16 @@ func (t *tsvReader) Next() (Task, error) {
 		return task, nil
 	}
 }
+
+// tsvClean replaces the characters a quote-less TSV cannot hold with spaces.
+func tsvClean(s string) string {
+	if !strings.ContainsAny(s, "\t\r\n") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\r' || r == '\n' {
+			return ' '
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,112 @@
+package format
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// audioWriter writes the audio regions of each task's first annotation that
+// was not cancelled, one row per region: file (the base name of
+// Options.AudioKey's value), start and end in seconds, label (a region's
+// labels joined with ";") and transcription (the texts of the per-region
+// textarea with the region's id, joined with a space). As JSONL each row is
+// {"file","start","end","label","transcription"}; as CSV it has that header.
+type audioWriter struct {
+	sink
+	opts Options
+	cw   *csv.Writer
+}
+
+type audioRow struct {
+	File          string  `json:"file"`
+	Start         float64 `json:"start"`
+	End           float64 `json:"end"`
+	Label         string  `json:"label"`
+	Transcription string  `json:"transcription"`
+}
+
+func newAudioWriter(kind Kind, w io.Writer, opts Options) *audioWriter {
+	a := &audioWriter{sink: newSink(w), opts: opts}
+	if kind == AudioCSV {
+		a.cw = csv.NewWriter(a.bw)
+		a.cw.Write([]string{"file", "start", "end", "label", "transcription"})
+	}
+	return a
+}
+
+// Write writes the task's regions in the order they first appear.
+func (a *audioWriter) Write(t Task) error {
+	if err := a.check(); err != nil {
+		return err
+	}
+	ann := chosenAnnotation(t)
+	if ann == nil {
+		return nil
+	}
+	items, err := parseResults(ann.Result)
+	if err != nil {
+		return fmt.Errorf("task %d: %w", t.ID, err)
+	}
+	src, _ := t.Data[a.opts.audioKey()].(string)
+	var rows []audioRow
+	index := map[string]int{}
+	for _, it := range items {
+		if (it.Type != "labels" && it.Type != "textarea") || it.Value.Start == nil || it.Value.End == nil {
+			continue
+		}
+		i, ok := index[it.ID]
+		if !ok || it.ID == "" {
+			i = len(rows)
+			index[it.ID] = i
+			rows = append(rows, audioRow{File: fileBase(src), Start: *it.Value.Start, End: *it.Value.End})
+		}
+		r := &rows[i]
+		if it.Type == "labels" {
+			r.Label = joinNonEmpty(r.Label, strings.Join(it.Value.Labels, ";"), ";")
+		} else {
+			r.Transcription = joinNonEmpty(r.Transcription, strings.Join(it.texts(), " "), " ")
+		}
+	}
+	for _, r := range rows {
+		if a.cw != nil {
+			a.cw.Write([]string{r.File, num(r.Start), num(r.End), r.Label, r.Transcription})
+			continue
+		}
+		b, err := marshalNoEscape(r)
+		if err != nil {
+			return err
+		}
+		a.bw.Write(b)
+		a.bw.WriteByte('\n')
+	}
+	if a.cw != nil {
+		return a.cw.Error()
+	}
+	return nil
+}
+
+func joinNonEmpty(a, b, sep string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + sep + b
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// Close flushes the output.
+func (a *audioWriter) Close() error {
+	if err := a.check(); err != nil {
+		return err
+	}
+	if a.cw != nil {
+		a.cw.Flush()
+		if err := a.cw.Error(); err != nil {
+			return err
+		}
+	}
+	return a.close()
+}
