@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -79,7 +80,8 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // is wrong or revoked is refused outright.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
+		ctx := context.WithValue(r.Context(), sessionLoaded{}, true)
+		r = r.WithContext(ctx)
 		if h := r.Header.Get("Authorization"); h != "" {
 			key, ok := strings.CutPrefix(h, "Token ")
 			if !ok {

@@ -14,13 +14,20 @@ import (
 // page builds the layout model: the caller and the session's CSRF token,
 // created on first use.
 func (s *Server) page(r *http.Request, title string) view.Page {
-	p := view.Page{Title: title, CSRF: s.csrfToken(r)}
+	p := view.Page{Title: title}
+	if r.Context().Value(sessionLoaded{}) == nil {
+		return p // an error rendered outside the session middleware
+	}
+	p.CSRF = s.csrfToken(r)
 	if u, ok := auth.UserFrom(r.Context()); ok {
 		p.User = &u
 	}
 	p.Flash = s.sessions.PopString(r.Context(), "flash")
 	return p
 }
+
+// sessionLoaded marks a request context that carries the session.
+type sessionLoaded struct{}
 
 func (s *Server) csrfToken(r *http.Request) string {
 	tok := s.sessions.GetString(r.Context(), sessionCSRF)

@@ -53,8 +53,8 @@ func (s *Server) Handler() http.Handler {
 			s.api.Routes(r, s.adaptAPI)
 		})
 	})
-	r.NotFound(s.adapt(func(w http.ResponseWriter, r *http.Request) error {
+	r.NotFound(s.sessions.LoadAndSave(s.authenticate(s.adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return notFound
-	}))
+	}))).ServeHTTP)
 	return r
 }

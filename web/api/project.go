@@ -45,8 +45,10 @@ func CheckProject(f *store.ProjectFields) FieldErrors {
 	if strings.TrimSpace(f.LabelConfig) == "" {
 		f.LabelConfig = emptyConfig
 	}
-	if _, err := labeling.ParseConfig(f.LabelConfig); err != nil {
-		errs["label_config"] = err.Error()
+	if f.LabelConfig != emptyConfig { // a project not set up yet, as Label Studio allows
+		if _, err := labeling.ParseConfig(f.LabelConfig); err != nil {
+			errs["label_config"] = err.Error()
+		}
 	}
 	if f.MaximumAnnotations < 1 || f.MaximumAnnotations > 100 {
 		errs["maximum_annotations"] = "give a number of annotators per task from 1 to 100"

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -114,8 +115,11 @@ func (a *API) task(r *http.Request, act auth.Action) (store.Task, error) {
 		return store.Task{}, err
 	}
 	t, err := a.store.TaskByID(r.Context(), id)
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		return t, problem.NotFound("task")
+	}
+	if err != nil {
+		return t, err
 	}
 	if _, err := a.project(r, t.ProjectID, act); err != nil {
 		if pe := problem.From(err); pe.Status == http.StatusNotFound {

@@ -1,0 +1,242 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"concord/internal/store"
+)
+
+// TestForbidden tries each forbidden thing and checks it is refused and changes nothing.
+func TestForbidden(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	mgrA := e.user("manager-a@x.org", store.RoleManager)
+	mgrB := e.user("manager-b@x.org", store.RoleManager)
+	ann := e.user("annotator@x.org", store.RoleAnnotator)
+	projA, projB := e.project(mgrA, "A"), e.project(mgrB, "B")
+	if err := e.store.SetMember(ctx, projA.ID, ann.ID, store.RoleAnnotator); err != nil {
+		t.Fatal(err)
+	}
+	taskB, _ := e.store.CreateTask(ctx, projB.ID, []byte(`{"text":"secret of B"}`))
+	annTok, mgrATok := e.token(ann), e.token(mgrA)
+
+	tests := []struct {
+		name, token, method, path string
+		body                      any
+		want                      int
+	}{
+		{"annotator creates a project", annTok, "POST", "/api/projects", map[string]any{"title": "mine", "label_config": textConfig}, 403},
+		{"annotator edits their project", annTok, "PATCH", fmt.Sprintf("/api/projects/%d", projA.ID), map[string]any{"title": "x"}, 403},
+		{"annotator deletes their project", annTok, "DELETE", fmt.Sprintf("/api/projects/%d", projA.ID), nil, 403},
+		{"annotator lists members", annTok, "GET", fmt.Sprintf("/api/projects/%d/members", projA.ID), nil, 403},
+		{"annotator adds a task", annTok, "POST", "/api/tasks", map[string]any{"project": projA.ID, "data": map[string]any{"text": "x"}}, 403},
+		{"annotator lists users", annTok, "GET", "/api/users", nil, 403},
+		{"member of A reads project B", annTok, "GET", fmt.Sprintf("/api/projects/%d", projB.ID), nil, 404},
+		{"member of A lists B's tasks", annTok, "GET", fmt.Sprintf("/api/tasks?project=%d", projB.ID), nil, 404},
+		{"member of A reads a task of B", annTok, "GET", fmt.Sprintf("/api/tasks/%d", taskB.ID), nil, 404},
+		{"manager of A reads a task of B", mgrATok, "GET", fmt.Sprintf("/api/tasks/%d", taskB.ID), nil, 404},
+		{"manager of A deletes a task of B", mgrATok, "DELETE", fmt.Sprintf("/api/tasks/%d", taskB.ID), nil, 404},
+		{"manager of A edits project B", mgrATok, "PATCH", fmt.Sprintf("/api/projects/%d", projB.ID), map[string]any{"title": "x"}, 404},
+		{"manager of A adds themself to B", mgrATok, "POST", fmt.Sprintf("/api/projects/%d/members", projB.ID), map[string]any{"user_id": mgrA.ID, "role": "manager"}, 404},
+		{"anonymous reads projects", "", "GET", "/api/projects", nil, 401},
+		{"wrong token", "0123456789abcdef0123456789abcdef01234567", "GET", "/api/projects", nil, 401},
+	}
+	for _, tt := range tests {
+		var out map[string]any
+		if got := e.call(tt.token, tt.method, tt.path, tt.body, &out); got != tt.want {
+			t.Errorf("%s: status %d, want %d (%v)", tt.name, got, tt.want, out)
+		} else if out["error"] == nil {
+			t.Errorf("%s: no JSON error message: %v", tt.name, out)
+		}
+	}
+	// Nothing changed.
+	if ps, _ := e.store.Projects(ctx); len(ps) != 2 {
+		t.Errorf("%d projects after the refused calls, want 2", len(ps))
+	}
+	if b, _ := e.store.ProjectByID(ctx, projB.ID); b.Title != "B" || b.TaskCount != 1 {
+		t.Errorf("project B changed: %+v", b)
+	}
+	if role, _ := e.store.Membership(ctx, projB.ID, mgrA.ID); role != "" {
+		t.Errorf("manager of A became %q of B", role)
+	}
+
+	// The browser pages refuse the same things.
+	br := e.browser()
+	br.signIn(ann.Email)
+	if resp := br.post("/projects", url.Values{"title": {"mine"}, "label_config": {textConfig}, "maximum_annotations": {"1"}, "sampling": {"sequential"}}); resp.StatusCode != 403 {
+		t.Errorf("annotator creates a project in the browser: %d, want 403", resp.StatusCode)
+	}
+	if code, _ := br.get(fmt.Sprintf("/projects/%d", projB.ID)); code != 404 {
+		t.Errorf("member of A opens project B's page: %d, want 404", code)
+	}
+	if code, body := br.get("/projects"); code != 200 || strings.Contains(body, ">B<") || !strings.Contains(body, ">A<") {
+		t.Errorf("annotator's project list (%d) shows B or misses A:\n%s", code, body)
+	}
+}
+
+// TestRevokedToken checks that a token stops working once revoked.
+func TestRevokedToken(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.user("m@x.org", store.RoleManager)
+	tok := e.token(u)
+	if got := e.call(tok, "GET", "/api/current-user/whoami", nil, nil); got != 200 {
+		t.Fatalf("live token: %d", got)
+	}
+	ts, _ := e.store.Tokens(context.Background(), u.ID)
+	if err := e.store.RevokeToken(context.Background(), u.ID, ts[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.call(tok, "GET", "/api/current-user/whoami", nil, nil); got != 401 {
+		t.Fatalf("revoked token: %d, want 401", got)
+	}
+}
+
+// TestCSRF checks cookie-authenticated writes need our token and our origin,
+// while token-authenticated API calls need neither.
+func TestCSRF(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	mgr := e.user("m@x.org", store.RoleManager)
+	br := e.browser()
+	br.signIn(mgr.Email)
+	body := `{"title":"via cookie","label_config":` + fmt.Sprintf("%q", textConfig) + `}`
+	attempts := []struct {
+		name    string
+		headers map[string]string
+		want    int
+	}{
+		{"no token", map[string]string{"Content-Type": "application/json"}, 403},
+		{"wrong token", map[string]string{"Content-Type": "application/json", "X-CSRF-Token": strings.Repeat("ab", 32)}, 403},
+		{"right token from another site", map[string]string{"Content-Type": "application/json", "X-CSRF-Token": br.csrf, "Sec-Fetch-Site": "cross-site"}, 403},
+		{"right token, foreign Origin", map[string]string{"Content-Type": "application/json", "X-CSRF-Token": br.csrf, "Origin": "https://evil.example"}, 403},
+		{"right token, same origin", map[string]string{"Content-Type": "application/json", "X-CSRF-Token": br.csrf, "Sec-Fetch-Site": "same-origin"}, 201},
+	}
+	for _, a := range attempts {
+		resp := br.do("POST", "/api/projects", strings.NewReader(body), a.headers)
+		if resp.StatusCode != a.want {
+			msg, _ := io.ReadAll(resp.Body)
+			t.Errorf("%s: %d, want %d: %s", a.name, resp.StatusCode, a.want, msg)
+		}
+	}
+	if ps, _ := e.store.Projects(context.Background()); len(ps) != 1 {
+		t.Errorf("%d projects created, want exactly 1", len(ps))
+	}
+	// A form post without the token is refused too (sign-out here).
+	resp := br.post("/signout", url.Values{"csrf_token": {"nope"}})
+	if resp.StatusCode != 403 {
+		t.Errorf("sign-out without the CSRF token: %d, want 403", resp.StatusCode)
+	}
+	// Token-authenticated calls carry no ambient credential and need no CSRF token.
+	if got := e.call(e.token(mgr), "POST", "/api/projects", map[string]any{"title": "via token"}, nil); got != 201 {
+		t.Errorf("token-authenticated create: %d, want 201", got)
+	}
+}
+
+// TestSignIn covers sign-in, session fixation, sign-out and throttling.
+func TestSignIn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.user("Ann@x.org", store.RoleAnnotator)
+	br := e.browser()
+	if code, _ := br.get("/projects"); code != http.StatusSeeOther {
+		t.Fatalf("signed-out page: %d, want a redirect to sign in", code)
+	}
+	br.get("/signin")
+	before := sessionCookie(br)
+	resp := br.post("/signin", url.Values{"email": {"ann@X.org"}, "password": {testPassword}, "next": {"//evil.example/"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/projects" {
+		t.Fatalf("sign in: %d to %q, want 303 to /projects (never to another site)", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if after := sessionCookie(br); after == "" || after == before {
+		t.Fatalf("session token not renewed at sign-in (before %q, after %q)", before, after)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "concord_session" && (!c.HttpOnly || c.SameSite != http.SameSiteLaxMode) {
+			t.Errorf("session cookie is not HttpOnly and SameSite=Lax: %+v", c)
+		}
+	}
+	code, body := br.get("/projects")
+	if code != 200 || !strings.Contains(body, u.Email) {
+		t.Fatalf("after sign-in: %d", code)
+	}
+	if resp := br.post("/signout", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", resp.StatusCode)
+	}
+	if code, _ := br.get("/projects"); code != http.StatusSeeOther {
+		t.Fatalf("after sign-out: %d, want a redirect", code)
+	}
+
+	// Five wrong passwords lock the e-mail out, even for the right one.
+	br.get("/signin")
+	for i := 0; i < 5; i++ {
+		if resp := br.post("/signin", url.Values{"email": {u.Email}, "password": {"wrong password"}}); resp.StatusCode != 401 {
+			t.Fatalf("wrong password %d: %d, want 401", i, resp.StatusCode)
+		}
+	}
+	if resp := br.post("/signin", url.Values{"email": {u.Email}, "password": {testPassword}}); resp.StatusCode != 429 {
+		t.Fatalf("after 5 failures: %d, want 429", resp.StatusCode)
+	}
+}
+
+func sessionCookie(b *browser) string {
+	u, _ := url.Parse(b.e.srv.URL)
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "concord_session" {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// TestSecurityHeaders checks every answer carries the headers.
+func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, path := range []string{"/signin", "/api/projects", "/nope", "/static/css/concord.css"} {
+		resp, err := http.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP %q", path, csp)
+		}
+		if resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: no nosniff", path)
+		}
+	}
+}
+
+// TestHealth checks the liveness and readiness probes.
+func TestHealth(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d", path, resp.StatusCode)
+		}
+	}
+	// A database behind on migrations is not ready.
+	if _, err := e.store.Pool.Exec(context.Background(), `UPDATE schema_migrations SET version = version - 1`); err != nil {
+		t.Fatal(err)
+	}
+	resp, _ := http.Get(e.srv.URL + "/readyz")
+	resp.Body.Close()
+	if resp.StatusCode != 503 {
+		t.Errorf("/readyz with an old schema: %d, want 503", resp.StatusCode)
+	}
+}

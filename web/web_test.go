@@ -1,0 +1,185 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"concord/internal/auth"
+	"concord/internal/config"
+	"concord/internal/store"
+	"concord/internal/store/storetest"
+	"concord/web"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// env is a running server on a fresh database.
+type env struct {
+	t     *testing.T
+	store *store.Store
+	srv   *httptest.Server
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	st := storetest.New(t)
+	cfg := config.Config{SessionMaxAge: time.Hour}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(web.New(cfg, st, log).Handler())
+	t.Cleanup(srv.Close)
+	return &env{t: t, store: st, srv: srv}
+}
+
+const testPassword = "correct horse battery"
+
+// user creates an account with testPassword.
+func (e *env) user(email, role string) store.User {
+	e.t.Helper()
+	hash, err := auth.HashPassword(testPassword)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	u, err := e.store.CreateUser(context.Background(), email, "", hash, role)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+// token makes an API token for u.
+func (e *env) token(u store.User) string {
+	e.t.Helper()
+	key, hash, prefix := auth.NewToken()
+	if _, err := e.store.CreateToken(context.Background(), u.ID, hash, prefix); err != nil {
+		e.t.Fatal(err)
+	}
+	return key
+}
+
+// browser is a cookie-keeping client that does not follow redirects.
+type browser struct {
+	e    *env
+	c    *http.Client
+	csrf string
+}
+
+func (e *env) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([0-9a-f]+)"`)
+
+// get fetches a page and remembers the CSRF token it carries.
+func (b *browser) get(path string) (int, string) {
+	b.e.t.Helper()
+	resp, err := b.c.Get(b.e.srv.URL + path)
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if m := csrfField.FindSubmatch(body); m != nil {
+		b.csrf = string(m[1])
+	}
+	return resp.StatusCode, string(body)
+}
+
+// post submits a form as our own pages do: same origin, with the CSRF token.
+func (b *browser) post(path string, form url.Values) *http.Response {
+	b.e.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("csrf_token") == "" {
+		form.Set("csrf_token", b.csrf)
+	}
+	return b.do(http.MethodPost, path, strings.NewReader(form.Encode()), map[string]string{
+		"Content-Type":   "application/x-www-form-urlencoded",
+		"Sec-Fetch-Site": "same-origin",
+	})
+}
+
+func (b *browser) do(method, path string, body io.Reader, headers map[string]string) *http.Response {
+	b.e.t.Helper()
+	req, _ := http.NewRequest(method, b.e.srv.URL+path, body)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	b.e.t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+// signIn signs the browser in as email.
+func (b *browser) signIn(email string) {
+	b.e.t.Helper()
+	b.get("/signin")
+	resp := b.post("/signin", url.Values{"email": {email}, "password": {testPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		body, _ := io.ReadAll(resp.Body)
+		b.e.t.Fatalf("sign in as %s: %d %s", email, resp.StatusCode, body)
+	}
+	b.get("/projects") // picks up the CSRF token of the new session
+}
+
+// call makes an API call with a token (empty: none) and decodes the JSON answer into out.
+func (e *env) call(token, method, path string, body any, out any) int {
+	e.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = strings.NewReader(string(b))
+	}
+	req, _ := http.NewRequest(method, e.srv.URL+path, r)
+	if token != "" {
+		req.Header.Set("Authorization", "Token "+token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			e.t.Fatalf("%s %s: answer is not JSON: %v: %s", method, path, err, data)
+		}
+	}
+	return resp.StatusCode
+}
+
+const textConfig = `<View>
+  <Text name="text" value="$text"/>
+  <Choices name="sentiment" toName="text">
+    <Choice value="Positive"/>
+    <Choice value="Negative"/>
+  </Choices>
+</View>`
+
+// project creates a project through the store, owned by a manager.
+func (e *env) project(owner store.User, title string) store.Project {
+	e.t.Helper()
+	p, err := e.store.CreateProject(context.Background(), store.ProjectFields{
+		Title: title, LabelConfig: textConfig, MaximumAnnotations: 1, Sampling: "sequential"}, owner.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
