@@ -1,0 +1,122 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"concord/internal/store"
+)
+
+// chrome starts headless Debian Chromium for t. Without it the test is skipped,
+// except in CI, where a missing browser is a failure.
+func chrome(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed; .ci/run installs it with apt-get install chromium")
+		}
+		t.Skip("chromium is not installed (apt-get install chromium)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1366, 768),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	// The first action starts the browser, which lives as long as its context:
+	// start it here, without a deadline; steps get their own deadlines.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// within gives browser steps a deadline, as a tab's first context must have none.
+func within(ctx context.Context, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	go func() { <-ctx.Done(); cancel() }()
+	return ctx
+}
+
+// TestBrowserSignIn signs in with a real browser, creates a project from a
+// preset with the keyboard-reachable form, and signs out.
+func TestBrowserSignIn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	mgr := e.user("manager@x.org", store.RoleManager)
+	ctx := chrome(t)
+
+	step := within(ctx, time.Minute)
+	err := chromedp.Do(step,
+		chromedp.Navigate(e.srv.URL+"/projects"), // redirected to sign in
+		chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, mgr.Email),
+		chromedp.SendKeys(`#password`, testPassword),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`//h1[text()="Projects"]`),
+	)
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	heading, _ := chromedp.Run(step, chromedp.Text(`h1`))
+	who, _ := chromedp.Run(step, chromedp.Text(`.who`))
+	if heading != "Projects" || !strings.Contains(who, mgr.Email) {
+		t.Fatalf("after sign-in: heading %q, user %q", heading, who)
+	}
+
+	// New project from the NER preset: the preset button fills the config (our JS).
+	err = chromedp.Do(step,
+		chromedp.Click(`a[href="/projects/new"]`),
+		chromedp.WaitVisible(`#title`),
+		chromedp.SendKeys(`#title`, "Tweets NER"),
+		chromedp.Click(`//button[contains(@class,"preset")][contains(., "Named entities")]`),
+	)
+	if err != nil {
+		t.Fatalf("new project form: %v", err)
+	}
+	config, err := chromedp.Run(step, chromedp.Value(`#label_config`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(step, chromedp.Submit(`#title`), chromedp.WaitVisible(`#task-count`)); err != nil {
+		t.Fatalf("create project: %v", err)
+	}
+	heading, _ = chromedp.Run(step, chromedp.Text(`h1`))
+	if !strings.Contains(config, "<Labels") || heading != "Tweets NER" {
+		t.Fatalf("preset filled %q; project page heading %q", config, heading)
+	}
+	ps, _ := e.store.Projects(context.Background())
+	if len(ps) != 1 || ps[0].Title != "Tweets NER" || !strings.Contains(ps[0].LabelConfig, "PER") {
+		t.Fatalf("stored projects: %+v", ps)
+	}
+
+	shot, err := chromedp.Run(step, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(step, chromedp.Click(`.signout button`), chromedp.WaitVisible(`#email`)); err != nil {
+		t.Fatalf("sign out: %v", err)
+	}
+	if dir := os.Getenv("CONCORD_SCREENSHOTS"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "project.png"), shot, 0o644)
+	}
+}
