@@ -58,3 +58,56 @@ func smsSplit(t testing.TB) (train, test []TextExample) {
 	}
 	return train, test
 }
+
+// loadCoNLL reads a token<TAB>tag BIO file (whitespace-only lines separate
+// sentences) and returns each sentence as a SpanExample whose text is the
+// tokens joined by single spaces, with entity spans in UTF-16 offsets.
+func loadCoNLL(t testing.TB, rel string) []SpanExample {
+	t.Helper()
+	f, err := os.Open(sharedData(t, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []SpanExample
+	var b strings.Builder
+	var spans []Span
+	pos := 0
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, SpanExample{Text: b.String(), Spans: spans})
+		}
+		b.Reset()
+		spans, pos = nil, 0
+	}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" {
+			flush()
+			continue
+		}
+		fields := strings.Fields(line)
+		tok, tag := fields[0], fields[len(fields)-1]
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+			pos++
+		}
+		start := pos
+		b.WriteString(tok)
+		pos += UTF16Len(tok)
+		switch {
+		case strings.HasPrefix(tag, "B-"):
+			spans = append(spans, Span{start, pos, tag[2:]})
+		case strings.HasPrefix(tag, "I-") && len(spans) > 0 && spans[len(spans)-1].Label == tag[2:]:
+			spans[len(spans)-1].End = pos
+		case strings.HasPrefix(tag, "I-"):
+			spans = append(spans, Span{start, pos, tag[2:]})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	flush()
+	return out
+}
