@@ -14,7 +14,7 @@ func migrateCmd(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return helpOK(err)
 	}
-	if fs.NArg() != 1 {
+	if fs.NArg() != 1 || (fs.Arg(0) != "up" && fs.Arg(0) != "down" && fs.Arg(0) != "version") {
 		return usagef("usage: concord migrate up|down|version")
 	}
 	url := cfg.DatabaseURL
@@ -36,9 +36,6 @@ func migrateCmd(ctx context.Context, args []string, getenv func(string) string, 
 		err = m.Up()
 	case "down":
 		err = m.Down()
-	case "version":
-	default:
-		return usagef("usage: concord migrate up|down|version (got %q)", fs.Arg(0))
 	}
 	if err != nil {
 		return err

@@ -23,7 +23,14 @@ import (
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{{}, {"bogus"}, {"migrate"}, {"migrate", "sideways"}, {"user"}, {"user", "create", "--email", "a@x.org"}, {"serve", "--migrate=maybe"}, {"user", "create", "--email", "a@x.org", "--password", "12345678", "--role", "king"}} {
 		var out, errOut bytes.Buffer
-		err := run(context.Background(), args, func(string) string { return "" }, &out, &errOut)
+		// A data directory that cannot be created: a usage error must come before any database.
+		getenv := func(k string) string {
+			if k == "CONCORD_DATA_DIR" {
+				return "/dev/null/concord-data"
+			}
+			return ""
+		}
+		err := run(context.Background(), args, getenv, &out, &errOut)
 		var ue usageError
 		if !errors.As(err, &ue) {
 			t.Errorf("concord %s: %v, want a usage error", strings.Join(args, " "), err)
