@@ -107,7 +107,7 @@ func DecodeMono(r io.Reader) ([]float32, int, error) {
 	}
 	capacity := int64(4096)
 	if a.frames > 0 {
-		capacity = min(a.frames, 1<<24) // a header may lie: grow past this by appending
+		capacity = min(a.frames, 1<<20) // a header may lie: grow past this by appending
 	}
 	out := make([]float32, 0, capacity)
 	buf := make([]float32, 8192)

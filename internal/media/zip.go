@@ -163,6 +163,9 @@ func (z *zipMemberReader) Read(p []byte) (int, error) {
 	case ratioExceeded(uint64(z.n), z.f.CompressedSize64, z.limits.MaxRatio):
 		return n, fmt.Errorf("%w: member %q: decompresses past %.0f times its compressed size of %d bytes (a zip bomb?)",
 			ErrUnsafeZip, z.f.Name, z.limits.MaxRatio, z.f.CompressedSize64)
+	case err != nil && !errors.Is(err, io.EOF) && uint64(z.n) >= z.f.UncompressedSize64:
+		return n, fmt.Errorf("%w: member %q: decompresses past the %d bytes its header declares: %w",
+			ErrUnsafeZip, z.f.Name, z.f.UncompressedSize64, err)
 	case err != nil && !errors.Is(err, io.EOF):
 		return n, fmt.Errorf("%w: member %q: %w", ErrUnsafeZip, z.f.Name, err)
 	}
