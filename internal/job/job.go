@@ -3,6 +3,7 @@
 package job
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"time"
@@ -40,7 +41,9 @@ func periodic() []*river.PeriodicJob {
 // NewClient makes a River client. With work set it also works jobs (call
 // Start); without, it only inserts them.
 func NewClient(pool *pgxpool.Pool, st *store.Store, work bool, log *slog.Logger) (*Client, error) {
-	cfg := &river.Config{Workers: workers(st), Logger: log}
+	// River reports routine progress at info level every few seconds: keep its warnings only.
+	quiet := slog.New(log.Handler()).With("component", "river")
+	cfg := &river.Config{Workers: workers(st), Logger: slog.New(minLevel{quiet.Handler(), slog.LevelWarn})}
 	if work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}}
 		cfg.PeriodicJobs = periodic()
@@ -50,4 +53,14 @@ func NewClient(pool *pgxpool.Pool, st *store.Store, work bool, log *slog.Logger)
 		return nil, fmt.Errorf("job: %w", err)
 	}
 	return c, nil
+}
+
+// minLevel drops records below a level.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
 }
