@@ -42,8 +42,7 @@ func periodic() []*river.PeriodicJob {
 // Start); without, it only inserts them.
 func NewClient(pool *pgxpool.Pool, st *store.Store, work bool, log *slog.Logger) (*Client, error) {
 	// River reports routine progress at info level every few seconds: keep its warnings only.
-	quiet := slog.New(log.Handler()).With("component", "river")
-	cfg := &river.Config{Workers: workers(st), Logger: slog.New(minLevel{quiet.Handler(), slog.LevelWarn})}
+	cfg := &river.Config{Workers: workers(st), Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn})}
 	if work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}}
 		cfg.PeriodicJobs = periodic()
@@ -63,4 +62,12 @@ type minLevel struct {
 
 func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.min}
 }
