@@ -1,3 +1,8 @@
+DROP TABLE imports;
+DROP TABLE project_media;
+DROP TABLE media;
+DROP TABLE predictions;
+DROP TABLE annotations;
 DROP TABLE tasks;
 DROP TABLE project_members;
 DROP TABLE projects;

@@ -1,10 +1,7 @@
 package store
 
 import (
-	"errors"
-
 	"context"
-	"github.com/jackc/pgx/v5"
 	"time"
 )
 
@@ -22,10 +19,7 @@ type Member struct {
 func (s *Store) Membership(ctx context.Context, projectID, userID int64) (string, error) {
 	var role string
 	err := s.Pool.QueryRow(ctx, `SELECT role FROM project_members WHERE project_id = $1 AND user_id = $2`, projectID, userID).Scan(&role)
-	if errors.Is(err, pgx.ErrNoRows) {
-		err = ErrNotFound
-	}
-	return role, wrap("membership", err)
+	return role, wrap("membership", noRows(err))
 }
 
 // Members lists a project's members by e-mail.

@@ -94,6 +94,14 @@ func wrap(op string, err error) error {
 	return fmt.Errorf("store: %s: %w", op, err)
 }
 
+// noRows maps pgx.ErrNoRows to ErrNotFound.
+func noRows(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
 // mustAffect turns "no row changed" into ErrNotFound.
 func mustAffect(tag pgconn.CommandTag, err error) error {
 	if err != nil {

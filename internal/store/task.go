@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/sha256"
 	"context"
 	"encoding/json"
 	"time"
@@ -17,10 +18,26 @@ type Task struct {
 
 const taskColumns = `id, project_id, data, created_at, updated_at`
 
-// CreateTask adds one task to a project.
-func (s *Store) CreateTask(ctx context.Context, projectID int64, data json.RawMessage) (Task, error) {
+// CanonicalData encodes a task's data with sorted keys, and hashes it: equal
+// data gives equal bytes and hash, which is how duplicates are found.
+func CanonicalData(data map[string]any) (json.RawMessage, []byte, error) {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	h := sha256.Sum256(b)
+	return b, h[:], nil
+}
+
+// CreateTask adds one task to a project; a task with the same data as another of
+// the project is ErrConflict.
+func (s *Store) CreateTask(ctx context.Context, projectID int64, data map[string]any) (Task, error) {
+	b, hash, err := CanonicalData(data)
+	if err != nil {
+		return Task{}, wrap("create task", err)
+	}
 	t, err := one[Task](s.Pool.Query(ctx, `
-		INSERT INTO tasks (project_id, data) VALUES ($1, $2) RETURNING `+taskColumns, projectID, data))
+		INSERT INTO tasks (project_id, data, data_hash) VALUES ($1, $2, $3) RETURNING `+taskColumns, projectID, b, hash))
 	return t, wrap("create task", err)
 }
 

@@ -42,6 +42,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 // readJSON decodes a request body of at most maxJSONBody bytes into v.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	dec.UseNumber() // task data keeps its numbers exact
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		switch {

@@ -82,8 +82,8 @@ func intParam(s string, def, lo, hi int, name string) (int, error) {
 
 // taskInput is the body of POST /api/tasks, as in Label Studio.
 type taskInput struct {
-	Project int64           `json:"project"`
-	Data    json.RawMessage `json:"data"`
+	Project int64          `json:"project"`
+	Data    map[string]any `json:"data"`
 }
 
 func (a *API) createTask(w http.ResponseWriter, r *http.Request) error {
@@ -97,11 +97,13 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.project(r, in.Project, auth.ManageProject); err != nil {
 		return err
 	}
-	var data map[string]any
-	if err := json.Unmarshal(in.Data, &data); err != nil || data == nil {
+	if len(in.Data) == 0 {
 		return problem.Invalid("data: give a JSON object of the task's fields", nil)
 	}
 	t, err := a.store.CreateTask(r.Context(), in.Project, in.Data)
+	if errors.Is(err, store.ErrConflict) {
+		return problem.Conflict("the project already has a task with exactly this data")
+	}
 	if err != nil {
 		return err
 	}
