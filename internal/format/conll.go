@@ -33,6 +33,7 @@ type conllReader struct {
 	tokens    []string
 	tags      []string
 	size      int // bytes held for the current sentence
+	first     int // line of the current sentence's first token
 	bad       *RecordError
 	inRecord  bool
 	fieldsBuf []string
@@ -100,6 +101,9 @@ func (c *conllReader) Next() (Task, error) {
 			c.spoil("sentence longer than %d bytes", c.opts.maxRecord())
 			continue
 		}
+		if len(c.tokens) == 0 {
+			c.first = c.lr.line
+		}
 		c.tokens = append(c.tokens, f[0])
 		c.tags = append(c.tags, tag)
 	}
@@ -112,7 +116,7 @@ func (c *conllReader) spoil(format string, args ...any) {
 // endSentence returns the finished sentence's task or error, if any.
 func (c *conllReader) endSentence() (Task, bool, error) {
 	defer func() {
-		c.tokens, c.tags, c.bad, c.size, c.inRecord = c.tokens[:0], c.tags[:0], nil, 0, false
+		c.tokens, c.tags, c.bad, c.size, c.first, c.inRecord = c.tokens[:0], c.tags[:0], nil, 0, 0, false
 	}()
 	if c.bad != nil {
 		return Task{}, true, c.bad
@@ -120,7 +124,9 @@ func (c *conllReader) endSentence() (Task, bool, error) {
 	if len(c.tokens) == 0 {
 		return Task{}, false, nil
 	}
-	return sentenceTask(c.tokens, c.tags, c.record, c.opts), true, nil
+	t := sentenceTask(c.tokens, c.tags, c.record, c.opts)
+	t.Line = c.first
+	return t, true, nil
 }
 
 // split splits a line at tabs if it has any, else at runs of spaces.

@@ -76,6 +76,7 @@ func (c *csvReader) Next() (Task, error) {
 	if msg != "" {
 		return Task{}, &RecordError{Line: line, Record: c.record, Msg: msg}
 	}
+	t.Line = line
 	return t, nil
 }
 

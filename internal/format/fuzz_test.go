@@ -17,6 +17,7 @@ func fuzzReader(t *testing.T, kind Kind, data []byte, opts Options) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	line := 0 // line of the last task
 	for calls := 0; ; calls++ {
 		if calls > len(data)+2 {
 			t.Fatalf("%d calls to Next on %d bytes without io.EOF", calls, len(data))
@@ -44,6 +45,11 @@ func fuzzReader(t *testing.T, kind Kind, data []byte, opts Options) {
 			}
 			continue
 		}
+		// Records follow each other, but JSON elements may share a line.
+		if task.Line < 1 || task.Line < line || (task.Line == line && kind != JSON) {
+			t.Fatalf("task on line %d after one on line %d", task.Line, line)
+		}
+		line = task.Line
 		checkFuzzedTask(t, kind, task, opts)
 	}
 }

@@ -116,6 +116,7 @@ func (j *jsonReader) element() (Task, error) {
 	if err != nil {
 		return Task{}, &RecordError{Line: line, Record: j.record, Msg: err.Error()}
 	}
+	t.Line = line
 	return t, nil
 }
 

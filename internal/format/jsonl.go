@@ -39,6 +39,7 @@ func (j *jsonlReader) Next() (Task, error) {
 		if err != nil {
 			return Task{}, &RecordError{Line: j.lr.line, Record: j.record, Msg: err.Error()}
 		}
+		t.Line = j.lr.line
 		return t, nil
 	}
 }

@@ -1,6 +1,9 @@
 package format
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 )
@@ -160,6 +163,66 @@ func TestReaders(t *testing.T) {
 			got := readAll(mustReader(t, tt.kind, tt.in, tt.opts), 100)
 			if diff := sliceDiff(tt.want, got); diff != "" {
 				t.Errorf("outcomes differ (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestReaderLines checks the line each reader gives its tasks: where the
+// record starts, counting blank lines, lines inside multi-line records and
+// lines that hold no record.
+func TestReaderLines(t *testing.T) {
+	tests := []struct {
+		name string
+		kind Kind
+		opts Options
+		in   string
+		want []string // per outcome: "line:text" for a task, "error line L" for an error
+	}{
+		{"json array", JSON, Options{}, "[\n\n  {\"text\": \"a\"},\n  {\n    \"data\": {\"text\": \"b\"}\n  },\r\n\n\n  42,\n  {\"text\":\n \"c\"}, {\"text\": \"d\"}\n]\n", []string{
+			"3:a", "4:b", "error line 9", "10:c", "11:d",
+		}},
+		{"json array on one line", JSON, Options{}, `[{"text":"a"},{"text":"b"}]`, []string{"1:a", "1:b"}},
+		{"json single object", JSON, Options{}, "\ufeff\n\r\n  {\n\"text\": \"one\"}\n", []string{"3:one"}},
+		{"jsonl", JSONL, Options{}, "\n{\"text\":\"a\"}\r\n\n  \n{\"text\":\"b\"}\nbad\n{\"text\":\"c\"}", []string{
+			"2:a", "5:b", "error line 6", "7:c",
+		}},
+		{"csv", CSV, Options{}, "\ufefftext,label\n\n\"multi\nline\",a\nplain,b\n\"x\"\"y\n\nz\",c\n\nbad\nlast,\"d\n\"\nend,e", []string{
+			"3:multi\nline", "5:plain", "6:x\"y\n\nz", "error line 10", "11:last", "13:end",
+		}},
+		{"csv without header", CSV, Options{Columns: []string{"text"}}, "\none\r\n\r\ntwo\n", []string{"2:one", "4:two"}},
+		{"tsv", TSV, Options{}, "\n\nlabel\ttext\n\nham\thi\r\n \nbad\nspam\tyo", []string{
+			"5:hi", "error line 7", "8:yo",
+		}},
+		{"tsv without header", TSV, Options{Columns: []string{"label", "text"}}, "ham\thi\n\nspam\tyo\n", []string{"1:hi", "3:yo"}},
+		{"txt", TXT, Options{}, "\ufeffone\r\n\n   \n two \n\xff\n\nthree", []string{
+			"1:one", "4: two ", "error line 5", "7:three",
+		}},
+		{"conll", CoNLL, Options{}, "\n-DOCSTART- -X- -X- O\n\nA\tO\nB\tO\n\n\n\n-DOCSTART- -X- -X- O\n\n\nC\tB-X\n \t\nD O\n-DOCSTART- -X- -X- O\nE O\n\n-DOCSTART- -X- -X- O\nF O\n\nlonely\nG O\n\n\nH O", []string{
+			"4:A B", "12:C", "14:D E", "19:F", "error line 21", "25:H",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := mustReader(t, tt.kind, tt.in, tt.opts)
+			var got []string
+			for len(got) < 100 {
+				task, err := r.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				var re *RecordError
+				switch {
+				case errors.As(err, &re) && !re.Fatal:
+					got = append(got, fmt.Sprintf("error line %d", re.Line))
+					continue
+				case err != nil:
+					t.Fatal(err)
+				}
+				got = append(got, fmt.Sprintf("%d:%s", task.Line, task.Data[tt.opts.textKey()]))
+			}
+			if diff := sliceDiff(tt.want, got); diff != "" {
+				t.Errorf("lines differ (-want +got):\n%s", diff)
 			}
 		})
 	}

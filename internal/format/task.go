@@ -19,6 +19,8 @@ type Task struct {
 	Data        map[string]any `json:"data"`
 	Annotations []Annotation   `json:"annotations,omitempty"`
 	Predictions []Prediction   `json:"predictions,omitempty"`
+	// Line is the 1-based line of the input where the record starts; 0 when unknown (writers ignore it).
+	Line int `json:"-"`
 }
 
 // Annotation is one annotator's labels for a task.

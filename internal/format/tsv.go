@@ -74,6 +74,7 @@ func (t *tsvReader) Next() (Task, error) {
 		if msg != "" {
 			return Task{}, &RecordError{Line: t.lr.line, Record: t.record, Msg: msg}
 		}
+		task.Line = t.lr.line
 		return task, nil
 	}
 }

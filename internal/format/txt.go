@@ -42,6 +42,6 @@ func (t *txtReader) Next() (Task, error) {
 		if !utf8.Valid(line) {
 			return Task{}, &RecordError{Line: t.lr.line, Record: t.record, Msg: "invalid UTF-8"}
 		}
-		return Task{Data: map[string]any{t.key: string(line)}}, nil
+		return Task{Data: map[string]any{t.key: string(line)}, Line: t.lr.line}, nil
 	}
 }

@@ -187,9 +187,18 @@ func TestRoundTrips(t *testing.T) {
 	for _, kind := range []Kind{JSON, JSONL} {
 		for name, tasks := range map[string][]Task{"sms": sms, "wnut": wnut, "sample": sampleTasks()} {
 			got := readBack(t, kind, write(t, kind, Options{}, tasks), Options{})
-			if !reflect.DeepEqual(tasks, got) {
-				i := firstDiff(tasks, got)
-				t.Errorf("%s %s round trip: task %d differs:\nwant %s\ngot  %s", kind, name, i, outcome(tasks[i], nil), outcome(got[i], nil))
+			// The writers put one task per line, after "[" for JSON.
+			first := map[Kind]int{JSON: 2, JSONL: 1}[kind]
+			for i := range got {
+				if got[i].Line != first+i {
+					t.Errorf("%s %s round trip: task %d read from line %d, want %d", kind, name, i, got[i].Line, first+i)
+					break
+				}
+			}
+			// Line says where a task was read from, which differs between the source and the copy.
+			if want, got := withoutLines(tasks), withoutLines(got); !reflect.DeepEqual(want, got) {
+				i := firstDiff(want, got)
+				t.Errorf("%s %s round trip: task %d differs:\nwant %s\ngot  %s", kind, name, i, outcome(want[i], nil), outcome(got[i], nil))
 			}
 		}
 	}
@@ -219,9 +228,19 @@ func TestRoundTrips(t *testing.T) {
 
 	var cuts []CutSpan
 	conll := write(t, CoNLL, Options{OnCutSpan: func(c CutSpan) { cuts = append(cuts, c) }}, wnut)
-	if got := readBack(t, CoNLL, conll, Options{}); !reflect.DeepEqual(wnut, got) {
-		i := firstDiff(wnut, got)
-		t.Errorf("CoNLL round trip: sentence %d differs:\nwant %s\ngot  %s", i+1, outcome(wnut[i], nil), outcome(got[i], nil))
+	back := readBack(t, CoNLL, conll, Options{})
+	// The writer starts with a -DOCSTART- line and a blank one, then writes a
+	// line per token and a blank line per sentence.
+	for i, line := 0, 3; i < len(back); i++ {
+		if back[i].Line != line {
+			t.Errorf("CoNLL round trip: sentence %d read from line %d, want %d", i+1, back[i].Line, line)
+			break
+		}
+		line += len(strings.Fields(back[i].Data["text"].(string))) + 1
+	}
+	if want, got := withoutLines(wnut), withoutLines(back); !reflect.DeepEqual(want, got) {
+		i := firstDiff(want, got)
+		t.Errorf("CoNLL round trip: sentence %d differs:\nwant %s\ngot  %s", i+1, outcome(want[i], nil), outcome(got[i], nil))
 	}
 	if len(cuts) != 0 {
 		t.Errorf("WNUT-17 spans cut tokens: %v", cuts)
@@ -245,6 +264,15 @@ func tagColumn(s string) []string {
 		}
 	}
 	return tags
+}
+
+// withoutLines returns a copy of tasks with Line cleared.
+func withoutLines(tasks []Task) []Task {
+	out := slices.Clone(tasks)
+	for i := range out {
+		out[i].Line = 0
+	}
+	return out
 }
 
 func firstDiff(a, b []Task) int {
