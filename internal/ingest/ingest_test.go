@@ -305,7 +305,7 @@ func TestBadInput(t *testing.T) {
 		file    ingest.File
 		wantErr string
 	}{
-		{"malformed JSON line", e.file("a.jsonl", good+`{"text": "three"` + "\n" + `{"text": "four"}` + "\n"), "a.jsonl line 3"},
+		{"malformed JSON line", e.file("a.jsonl", good+`{"text": "three"`+"\n"+`{"text": "four"}`+"\n"), "a.jsonl line 3"},
 		{"missing data key", e.file("b.jsonl", good+`{"body": "no text key"}`+"\n"), `b.jsonl line 3: the task lacks the data key "text"`},
 		{"unknown label", e.file("c.json", `[{"text":"x"},
  {"data": {"text": "y"}, "annotations": [{"result": [{"from_name": "label", "to_name": "text", "type": "choices", "value": {"choices": ["eggs"]}}]}]}]`), "c.json line 2: annotation 1:"},
@@ -375,4 +375,3 @@ func pngBytes(t *testing.T) []byte {
 	}
 	return b
 }
-
