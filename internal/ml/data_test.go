@@ -2,8 +2,11 @@ package ml
 
 import (
 	"bufio"
+	"compress/gzip"
+	"image"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -109,5 +112,45 @@ func loadCoNLL(t testing.TB, rel string) []SpanExample {
 		t.Fatal(err)
 	}
 	flush()
+	return out
+}
+
+// loadMNIST reads mnist_10k.csv.gz (label,p0..p783 with bytes 0–255) as
+// 28×28 greyscale images, skipping the header row.
+func loadMNIST(t testing.TB) []ImageExample {
+	t.Helper()
+	f, err := os.Open(sharedData(t, "image/mnist_10k.csv.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []ImageExample
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), ",")
+		if fields[0] == "label" {
+			continue // header
+		}
+		if len(fields) != 785 {
+			t.Fatalf("MNIST row with %d fields", len(fields))
+		}
+		img := image.NewGray(image.Rect(0, 0, 28, 28))
+		for i, s := range fields[1:] {
+			v, err := strconv.Atoi(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img.Pix[i] = uint8(v)
+		}
+		out = append(out, ImageExample{Image: img, Label: fields[0]})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
