@@ -1,0 +1,66 @@
+package ml
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// loadFSDD reads the Free Spoken Digit Dataset clips and splits them by
+// take: takes 5–7 train, takes 8–9 test (every speaker and digit in both).
+func loadFSDD(t testing.TB) (train, test []AudioExample) {
+	t.Helper()
+	dir := sharedData(t, "audio/fsdd")
+	f, err := os.Open(filepath.Join(dir, "labels.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows[1:] {
+		samples, rate, err := readWAV(filepath.Join(dir, r[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		take, err := strconv.Atoi(r[3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := AudioExample{Samples: samples, SampleRate: rate, Label: r[1]}
+		if take <= 7 {
+			train = append(train, ex)
+		} else {
+			test = append(test, ex)
+		}
+	}
+	return train, test
+}
+
+func evalAudio(m *AudioModel, test []AudioExample) Report {
+	var gold, pred []string
+	for _, ex := range test {
+		gold = append(gold, ex.Label)
+		pred = append(pred, m.Predict(ex.Samples, ex.SampleRate)[0].Label)
+	}
+	return Evaluate(gold, pred)
+}
+
+// TestAudioFSDD trains on takes 5–7 (180 clips) and reports accuracy on
+// takes 8–9 (120 clips).
+func TestAudioFSDD(t *testing.T) {
+	train, test := loadFSDD(t)
+	m, err := TrainAudio(train, AudioOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := evalAudio(m, test)
+	t.Logf("FSDD by take (train %d, test %d): accuracy %.4f, macro-F1 %.4f", len(train), len(test), r.Accuracy, r.MacroF1)
+	if r.Accuracy < 0.8 {
+		t.Errorf("accuracy %.4f < 0.8", r.Accuracy)
+	}
+}
