@@ -62,15 +62,17 @@ func (m *AudioModel) Predict(samples []float32, sampleRate int) []Scored {
 // kept, so that the features see the order of sounds in a clip.
 const audioSegments = 4
 
+// audioFeatureLen is the length of AudioFeatures' vectors.
+const audioFeatureLen = 4*nMFCC + audioSegments*nMFCC + 1
+
 // AudioFeatures describes a mono clip as a fixed-length vector: the clip
 // is brought to 16 kHz and cut into 25 ms frames every 10 ms; of their 13
 // MFCCs and the MFCC deltas it keeps the mean and standard deviation over
 // the clip, the MFCC means over four equal segments of the clip, and the
 // log duration (105 values). A non-positive rate gives all zeros.
 func AudioFeatures(samples []float32, sampleRate int) []float64 {
-	const dim = 4*nMFCC + audioSegments*nMFCC + 1
 	if sampleRate <= 0 {
-		return make([]float64, dim)
+		return make([]float64, audioFeatureLen)
 	}
 	x := resampleLinear(samples, sampleRate)
 	frames := mfcc(x)
@@ -84,7 +86,7 @@ func AudioFeatures(samples []float32, sampleRate int) []float64 {
 		}
 		deltas[t] = d
 	}
-	f := make([]float64, 0, dim)
+	f := make([]float64, 0, audioFeatureLen)
 	f = append(f, meanStd(frames, 0, n)...)
 	f = append(f, meanStd(deltas, 0, n)...)
 	for s := 0; s < audioSegments; s++ {

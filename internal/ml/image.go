@@ -59,6 +59,9 @@ func (m *ImageModel) Predict(img image.Image) []Scored {
 	return m.m.predict(ImageFeatures(img))
 }
 
+// imageFeatureLen is the length of ImageFeatures' vectors.
+const imageFeatureLen = 4*4*36 + 3*3*36 + 64 + 16 + 3*8
+
 // imageGrid is the side of the square grid images are resampled to.
 const imageGrid = 32
 
