@@ -137,7 +137,11 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		}
 		want := s.sessions.GetString(r.Context(), sessionCSRF)
 		got := r.Header.Get("X-CSRF-Token")
-		if got == "" {
+		if got == "" && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			// Reading a multipart form here would consume the upload: plain
+			// upload forms carry the token in their action URL instead.
+			got = r.URL.Query().Get("csrf_token")
+		} else if got == "" {
 			got = r.PostFormValue("csrf_token")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {

@@ -11,6 +11,9 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"concord/internal/config"
+	"concord/internal/ingest"
+	"concord/internal/job"
+	"concord/internal/media"
 	"concord/internal/store"
 	"concord/web/api"
 )
@@ -22,12 +25,13 @@ type Server struct {
 	log         *slog.Logger
 	sessions    *scs.SessionManager
 	api         *api.API
+	blobs       media.Blobs
 	crossOrigin *http.CrossOriginProtection
 }
 
 // New makes the server. Sessions live in PostgreSQL; expired ones are pruned by
 // a background job, not by a goroutine of every server process.
-func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
+func New(cfg config.Config, st *store.Store, im *ingest.Importer, jobs *job.Client, log *slog.Logger) *Server {
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool, 0)
 	sm.Lifetime = cfg.SessionMaxAge
@@ -46,7 +50,8 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) *Server {
 		store:       st,
 		log:         log,
 		sessions:    sm,
-		api:         api.New(st),
+		api:         api.New(cfg, st, im, jobs),
+		blobs:       im.Blobs,
 		crossOrigin: http.NewCrossOriginProtection(),
 	}
 }

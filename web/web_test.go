@@ -9,6 +9,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,6 +18,9 @@ import (
 
 	"concord/internal/auth"
 	"concord/internal/config"
+	"concord/internal/ingest"
+	"concord/internal/job"
+	"concord/internal/media"
 	"concord/internal/store"
 	"concord/internal/store/storetest"
 	"concord/web"
@@ -33,9 +38,26 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	st := storetest.New(t)
-	cfg := config.Config{SessionMaxAge: time.Hour}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(web.New(cfg, st, log).Handler())
+	cfg := config.Config{SessionMaxAge: time.Hour, DataDir: t.TempDir(), MaxUploadMB: 64, AsyncImportMB: 1}
+	var logw io.Writer = io.Discard
+	if os.Getenv("CONCORD_TEST_LOG") != "" {
+		logw = os.Stderr
+	}
+	log := slog.New(slog.NewTextHandler(logw, nil))
+	blobs, err := media.NewDiskStore(filepath.Join(cfg.DataDir, "media"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := &ingest.Importer{Store: st, Blobs: blobs}
+	jobs, err := job.NewClient(st.Pool, st, im, true, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jobs.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { jobs.Stop(context.Background()) })
+	srv := httptest.NewServer(web.New(cfg, st, im, jobs, log).Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: st, srv: srv}
 }

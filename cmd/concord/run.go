@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"concord/internal/config"
+	"concord/internal/ingest"
 	"concord/internal/localpg"
+	"concord/internal/media"
 	"concord/internal/store"
 )
 
@@ -23,6 +26,8 @@ commands:
   user list                     list accounts
   user set-role --email E --role R
   user token --email E          print a new API token for the user
+  import --project ID [--skip-invalid] FILE...
+                                import tasks and media into a project
 
 Every command takes the flags below; each has an environment variable of the
 same meaning (concord <command> -h lists them).`
@@ -53,6 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrateCmd(ctx, rest, getenv, stdout, stderr)
 	case "user":
 		return userCmd(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return importCmd(ctx, rest, getenv, stdout, stderr)
 	}
 	return usagef("unknown command %q (try concord help)", cmd)
 }
@@ -124,6 +131,16 @@ func openDatabase(ctx context.Context, cfg config.Config, migrate bool, log *slo
 		}
 	}
 	return db, nil
+}
+
+// importer stores media under the data directory; several processes share it
+// by sharing that directory.
+func importer(cfg config.Config, st *store.Store) (*ingest.Importer, error) {
+	blobs, err := media.NewDiskStore(filepath.Join(cfg.DataDir, "media"))
+	if err != nil {
+		return nil, err
+	}
+	return &ingest.Importer{Store: st, Blobs: blobs}, nil
 }
 
 func migrateUp(url string) error {

@@ -180,6 +180,16 @@ func TestServeEmbedded(t *testing.T) {
 	if err != nil || !strings.Contains(out, "ann@x.org") || !strings.Contains(out, email) {
 		t.Fatalf("user list: %q %v", out, err)
 	}
+	tasks := filepath.Join(dir, "tasks.jsonl")
+	os.WriteFile(tasks, []byte("{\"text\": \"hello\"}\n{\"text\": \"world\"}\n{\"text\": \"hello\"}\n"), 0o644)
+	if out, err := concord("import", "--project", "1", tasks); err != nil || !strings.Contains(out, "imported 2 tasks") || !strings.Contains(out, "1 duplicates skipped") {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte("{\"text\": \"fine\"}\n{\"text\": oops}\n"), 0o644)
+	if _, err := concord("import", "--project", "1", bad); err == nil || !strings.Contains(err.Error(), "bad.jsonl line 2") {
+		t.Fatalf("bad import: %v, want an error naming bad.jsonl line 2", err)
+	}
 	if out, err := concord("migrate", "version"); err != nil || !strings.HasPrefix(out, "version 3 of 3") {
 		t.Fatalf("migrate version: %q %v", out, err)
 	}

@@ -34,7 +34,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := ensureAdmin(ctx, cfg, db.store, stdout); err != nil {
 		return err
 	}
-	jobs, err := job.NewClient(db.store.Pool, db.store, cfg.Worker, log)
+	im, err := importer(cfg, db.store)
+	if err != nil {
+		return err
+	}
+	jobs, err := job.NewClient(db.store.Pool, db.store, im, cfg.Worker, log)
 	if err != nil {
 		return err
 	}
@@ -43,7 +47,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("start worker: %w", err)
 		}
 	}
-	srv := web.New(cfg, db.store, log).HTTPServer(cfg.Addr)
+	srv := web.New(cfg, db.store, im, jobs, log).HTTPServer(cfg.Addr)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

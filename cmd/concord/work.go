@@ -21,7 +21,11 @@ func work(ctx context.Context, args []string, getenv func(string) string, stderr
 		return err
 	}
 	defer db.close()
-	jobs, err := job.NewClient(db.store.Pool, db.store, true, log)
+	im, err := importer(cfg, db.store)
+	if err != nil {
+		return err
+	}
+	jobs, err := job.NewClient(db.store.Pool, db.store, im, true, log)
 	if err != nil {
 		return err
 	}

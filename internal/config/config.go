@@ -25,6 +25,8 @@ type Config struct {
 	SessionMaxAge  time.Duration // how long a browser session lasts
 	LogLevel       slog.Level    // debug, info, warn, error
 	ShutdownWindow time.Duration // how long in-flight requests and jobs get on shutdown
+	MaxUploadMB    int64         // largest upload accepted, in MiB
+	AsyncImportMB  int64         // uploads larger than this import in the background, in MiB
 }
 
 // setting is one row of the settings table: variable, flag, default and help.
@@ -45,6 +47,8 @@ var settings = []setting{
 	{"CONCORD_SECURE_COOKIES", "secure-cookies", "false", "mark cookies Secure (set it when Concord is served over HTTPS)", boolSetter(func(c *Config) *bool { return &c.SecureCookies })},
 	{"CONCORD_SESSION_MAX_AGE", "session-max-age", "168h", "how long a browser session lasts", durationSetter(func(c *Config) *time.Duration { return &c.SessionMaxAge })},
 	{"CONCORD_SHUTDOWN_WINDOW", "shutdown-window", "20s", "time in-flight requests and jobs get to finish on shutdown", durationSetter(func(c *Config) *time.Duration { return &c.ShutdownWindow })},
+	{"CONCORD_MAX_UPLOAD_MB", "max-upload-mb", "4096", "largest upload accepted, in MiB (larger: 413)", intSetter(func(c *Config) *int64 { return &c.MaxUploadMB })},
+	{"CONCORD_ASYNC_IMPORT_MB", "async-import-mb", "16", "uploads larger than this many MiB import in the background, with progress", intSetter(func(c *Config) *int64 { return &c.AsyncImportMB })},
 	{"CONCORD_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
 }
 
@@ -55,6 +59,17 @@ func boolSetter(field func(*Config) *bool) func(*Config, string) error {
 			return fmt.Errorf("want true or false, got %q", v)
 		}
 		*field(c) = b
+		return nil
+	}
+}
+
+func intSetter(field func(*Config) *int64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return fmt.Errorf("want a whole number of MiB, got %q", v)
+		}
+		*field(c) = n
 		return nil
 	}
 }

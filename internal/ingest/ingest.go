@@ -10,6 +10,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -95,4 +96,11 @@ func (c *countingReader) Read(p []byte) (int, error) {
 		c.progress(*c.n)
 	}
 	return n, err
+}
+
+// AsProblem reports whether err is a refused record or file.
+func AsProblem(err error) (*Problem, bool) {
+	var pr *Problem
+	ok := errors.As(err, &pr)
+	return pr, ok
 }

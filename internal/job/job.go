@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"concord/internal/ingest"
 	"concord/internal/store"
 )
 
@@ -23,9 +24,10 @@ type Client = river.Client[pgx.Tx]
 const maxWorkers = 4
 
 // workers registers every job kind.
-func workers(st *store.Store) *river.Workers {
+func workers(st *store.Store, im *ingest.Importer) *river.Workers {
 	w := river.NewWorkers()
 	river.AddWorker(w, &PruneWorker{store: st})
+	river.AddWorker(w, &ImportWorker{store: st, importer: im})
 	return w
 }
 
@@ -40,9 +42,9 @@ func periodic() []*river.PeriodicJob {
 
 // NewClient makes a River client. With work set it also works jobs (call
 // Start); without, it only inserts them.
-func NewClient(pool *pgxpool.Pool, st *store.Store, work bool, log *slog.Logger) (*Client, error) {
+func NewClient(pool *pgxpool.Pool, st *store.Store, im *ingest.Importer, work bool, log *slog.Logger) (*Client, error) {
 	// River reports routine progress at info level every few seconds: keep its warnings only.
-	cfg := &river.Config{Workers: workers(st), Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn})}
+	cfg := &river.Config{Workers: workers(st, im), Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn})}
 	if work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}}
 		cfg.PeriodicJobs = periodic()

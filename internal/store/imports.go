@@ -45,14 +45,15 @@ type ImportOutcome struct {
 	Error                                              string
 }
 
-// CreateImport records a new import of files (their names and sizes, as JSON).
+// CreateImport records a new import of files (their names and sizes, as JSON)
+// by a user (0: from the command line), in q (a transaction) or the pool (nil).
 func (s *Store) CreateImport(ctx context.Context, q querier, projectID, userID int64, files json.RawMessage, bytesTotal int64, skipInvalid bool) (Import, error) {
 	if q == nil {
 		q = s.Pool
 	}
 	im, err := one[Import](q.Query(ctx, `
 		INSERT INTO imports (project_id, created_by, files, bytes_total, skip_invalid)
-		VALUES ($1, $2, $3, $4, $5) RETURNING `+importColumns, projectID, userID, files, bytesTotal, skipInvalid))
+		VALUES ($1, NULLIF($2, 0), COALESCE($3::jsonb, '[]'), $4, $5) RETURNING `+importColumns, projectID, userID, files, bytesTotal, skipInvalid))
 	return im, wrap("create import", err)
 }
 

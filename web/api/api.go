@@ -9,11 +9,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
 	"concord/internal/auth"
+	"concord/internal/config"
+	"concord/internal/ingest"
+	"concord/internal/job"
 	"concord/internal/store"
 	"concord/web/problem"
 )
@@ -26,11 +30,18 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // API holds what the API handlers need.
 type API struct {
-	store *store.Store
+	cfg       config.Config
+	store     *store.Store
+	importer  *ingest.Importer
+	jobs      *job.Client
+	uploadDir string
 }
 
-// New makes the API on a store.
-func New(st *store.Store) *API { return &API{store: st} }
+// New makes the API. Uploads are spooled under the data directory, where the
+// workers that import them can read them.
+func New(cfg config.Config, st *store.Store, im *ingest.Importer, jobs *job.Client) *API {
+	return &API{cfg: cfg, store: st, importer: im, jobs: jobs, uploadDir: filepath.Join(cfg.DataDir, "uploads")}
+}
 
 // writeJSON writes v as JSON with a status.
 func writeJSON(w http.ResponseWriter, status int, v any) error {

@@ -22,6 +22,9 @@ func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
 	r.Post("/projects/{id}/members", adapt(a.addMember))
 	r.Delete("/projects/{id}/members/{user_id}", adapt(a.removeMember))
 
+	r.Post("/projects/{id}/import", adapt(a.importTasks))
+	r.Get("/projects/{id}/imports/{import_id}", adapt(a.getImport))
+
 	r.Get("/tasks", adapt(a.listTasks))
 	r.Post("/tasks", adapt(a.createTask))
 	r.Get("/tasks/{id}", adapt(a.getTask))

@@ -1,0 +1,101 @@
+package job
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"concord/internal/ingest"
+	"concord/internal/store"
+)
+
+// ImportArgs asks for a queued import to run.
+type ImportArgs struct {
+	ImportID  int64 `json:"import_id"`
+	ProjectID int64 `json:"project_id"`
+}
+
+// Kind names the job.
+func (ImportArgs) Kind() string { return "import" }
+
+// InsertOpts makes the job unique per import and retries it a few times.
+func (ImportArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// ImportWorker runs queued imports. An import is one transaction, so a worker
+// killed part-way leaves nothing behind, and River's retry starts it afresh.
+type ImportWorker struct {
+	river.WorkerDefaults[ImportArgs]
+	store    *store.Store
+	importer *ingest.Importer
+}
+
+// Timeout lets a large import run as long as it needs.
+func (w *ImportWorker) Timeout(*river.Job[ImportArgs]) time.Duration { return -1 }
+
+// Work runs the import and records its outcome. A refused file is the user's
+// mistake, recorded as a failed import, not retried.
+func (w *ImportWorker) Work(ctx context.Context, j *river.Job[ImportArgs]) error {
+	im, err := w.store.ImportByID(ctx, j.Args.ProjectID, j.Args.ImportID)
+	if err != nil {
+		return err
+	}
+	if im.Status == store.ImportDone || im.Status == store.ImportFailed {
+		return nil // finished by an earlier attempt that was not acknowledged
+	}
+	var files []ingest.File
+	if err := json.Unmarshal(im.Files, &files); err != nil {
+		return fmt.Errorf("import %d: files: %w", im.ID, err)
+	}
+	p, err := w.store.ProjectByID(ctx, im.ProjectID)
+	if err != nil {
+		return err
+	}
+	if err := w.store.StartImport(ctx, im.ID); err != nil {
+		return err
+	}
+	progress := func(done int64) { w.store.ImportProgress(context.WithoutCancel(ctx), im.ID, done) }
+	var createdBy int64
+	if im.CreatedBy != nil {
+		createdBy = *im.CreatedBy
+	}
+	rep, err := w.importer.Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: createdBy, SkipInvalid: im.SkipInvalid, Progress: progress})
+	out, failed := Outcome(rep, err)
+	if err != nil && !failed {
+		return err // the database or the disk: retry
+	}
+	if err := w.store.FinishImport(ctx, im.ID, out); err != nil {
+		return err
+	}
+	RemoveUpload(files)
+	return nil
+}
+
+// Outcome turns an import's report and error into what is recorded; failed
+// says the import was refused (the user's mistake) rather than interrupted.
+func Outcome(rep ingest.Report, err error) (out store.ImportOutcome, failed bool) {
+	skipped, _ := json.Marshal(rep.Skipped)
+	out = store.ImportOutcome{TasksCreated: rep.TasksCreated, Duplicates: rep.Duplicates, Annotations: rep.Annotations,
+		Predictions: rep.Predictions, Skipped: skipped}
+	if pr, ok := ingest.AsProblem(err); ok {
+		out = store.ImportOutcome{Skipped: json.RawMessage("[]"), Error: pr.Error()}
+		return out, true
+	}
+	return out, false
+}
+
+// RemoveUpload deletes the spooled files of a finished import and their folder.
+func RemoveUpload(files []ingest.File) {
+	for _, f := range files {
+		os.Remove(f.Path)
+	}
+	if len(files) > 0 {
+		os.Remove(filepath.Dir(files[0].Path))
+	}
+}

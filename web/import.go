@@ -1,0 +1,46 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"concord/internal/auth"
+	"concord/internal/store"
+	"concord/web/problem"
+	"concord/web/view"
+)
+
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, view.Import(s.page(r, "Import into "+p.Title), p, view.ImportOutcome{}))
+}
+
+// importFiles takes the import form's files. With JavaScript the page posts
+// to the API and shows progress; this is the plain-form path.
+func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	files, skip, err := s.api.Spool(w, r)
+	if err != nil {
+		return err
+	}
+	res, err := s.api.Import(r, p, files, skip)
+	var pe *problem.Error
+	if errors.As(err, &pe) && pe.Status == http.StatusUnprocessableEntity {
+		return render(w, r, pe.Status, view.Import(s.page(r, "Import into "+p.Title), p, view.ImportOutcome{Error: pe.Msg}))
+	}
+	if err != nil {
+		return err
+	}
+	if res.Status == store.ImportQueued {
+		s.flash(r, fmt.Sprintf("Import %d is running in the background.", res.ImportID))
+		return seeOther(w, r, fmt.Sprintf("/projects/%d", p.ID))
+	}
+	return render(w, r, http.StatusOK, view.Import(s.page(r, "Import into "+p.Title), p, view.ImportOutcome{Result: &res.Report}))
+}
