@@ -3,6 +3,7 @@ package ml
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -59,7 +60,9 @@ func TestTextDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	prev := runtime.GOMAXPROCS(1) // a different CPU count must not change the model
 	b, _ := TrainText(train[:800], TextOptions{})
+	runtime.GOMAXPROCS(prev)
 	for _, ex := range test[:200] {
 		if pa, pb := a.Predict(ex.Text), b.Predict(ex.Text); !slices.Equal(pa, pb) {
 			t.Fatalf("predictions differ for %q: %v vs %v", ex.Text, pa, pb)
