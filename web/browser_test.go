@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"concord/internal/labeling"
 	"concord/internal/store"
 )
 
@@ -118,5 +120,48 @@ func TestBrowserSignIn(t *testing.T) {
 	}
 	if dir := os.Getenv("CONCORD_SCREENSHOTS"); dir != "" {
 		os.WriteFile(filepath.Join(dir, "project.png"), shot, 0o644)
+	}
+}
+
+// TestBrowserImport creates an audio project from its preset and fills it
+// through the import page, as a manager would: choose files, press Import.
+func TestBrowserImport(t *testing.T) {
+	t.Parallel()
+	wavs, _ := filepath.Glob("../../shared/data/audio/fsdd/3_theo_*.wav")
+	if len(wavs) < 2 {
+		t.Skip("the shared data folder is absent")
+	}
+	for i, w := range wavs {
+		wavs[i], _ = filepath.Abs(w)
+	}
+	e := newEnv(t)
+	mgr := e.user("manager@x.org", store.RoleManager)
+	preset, _ := labeling.PresetByName("audio-classes")
+	p, err := e.store.CreateProject(context.Background(), store.ProjectFields{Title: "Digits", LabelConfig: preset.Config, MaximumAnnotations: 1, Sampling: "sequential"}, mgr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := chrome(t)
+	step := within(ctx, time.Minute)
+	err = chromedp.Do(step,
+		chromedp.Navigate(e.srv.URL+"/signin"),
+		chromedp.SendKeys(`#email`, mgr.Email),
+		chromedp.SendKeys(`#password`, testPassword),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`//h1[text()="Projects"]`),
+		chromedp.Navigate(fmt.Sprintf("%s/projects/%d/import", e.srv.URL, p.ID)),
+		chromedp.SetUploadFiles(`#files`, wavs),
+		chromedp.Click(`#import-form button[type=submit]`),
+		chromedp.WaitVisible(`//p[@id="import-status"][contains(., "Imported")]`),
+	)
+	if err != nil {
+		t.Fatalf("import in the browser: %v", err)
+	}
+	status, _ := chromedp.Run(step, chromedp.Text(`#import-status`))
+	if !strings.Contains(status, fmt.Sprintf("Imported %d tasks", len(wavs))) {
+		t.Fatalf("status %q", status)
+	}
+	if got, _ := e.store.ProjectByID(context.Background(), p.ID); got.TaskCount != int64(len(wavs)) {
+		t.Fatalf("%d tasks stored, want %d", got.TaskCount, len(wavs))
 	}
 }
