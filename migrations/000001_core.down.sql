@@ -1,6 +1,8 @@
 DROP TABLE imports;
 DROP TABLE project_media;
 DROP TABLE media;
+DROP TABLE drafts;
+DROP TABLE task_locks;
 DROP TABLE predictions;
 DROP TABLE annotations;
 DROP TABLE tasks;

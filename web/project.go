@@ -34,7 +34,7 @@ func (s *Server) newProjectPage(w http.ResponseWriter, r *http.Request) error {
 	if u, _ := auth.UserFrom(r.Context()); !auth.CanCreateProject(u) {
 		return problem.Forbidden()
 	}
-	f := view.ProjectForm{Fields: store.ProjectFields{MaximumAnnotations: 1, Sampling: "sequential"}}
+	f := view.ProjectForm{Fields: store.ProjectFields{MaximumAnnotations: 1, Sampling: "sequential", LockMinutes: store.DefaultLockMinutes}}
 	return render(w, r, http.StatusOK, view.ProjectEdit(s.page(r, "New project"), f))
 }
 
@@ -44,6 +44,12 @@ func projectForm(r *http.Request) store.ProjectFields {
 	if err != nil {
 		n = 0 // reported by CheckProject
 	}
+	lock := 0 // the default
+	if v := r.PostFormValue("lock_minutes"); v != "" {
+		if lock, err = strconv.Atoi(v); err != nil {
+			lock = -1 // reported by CheckProject
+		}
+	}
 	return store.ProjectFields{
 		Title:              r.PostFormValue("title"),
 		Description:        r.PostFormValue("description"),
@@ -51,6 +57,8 @@ func projectForm(r *http.Request) store.ProjectFields {
 		ExpertInstruction:  r.PostFormValue("expert_instruction"),
 		MaximumAnnotations: n,
 		Sampling:           r.PostFormValue("sampling"),
+		LockMinutes:        lock,
+		ShowOthers:         r.PostFormValue("show_others") == "true",
 	}
 }
 

@@ -16,11 +16,16 @@ type Project struct {
 	ExpertInstruction  string    `db:"expert_instruction"`
 	MaximumAnnotations int       `db:"maximum_annotations"`
 	Sampling           string    `db:"sampling"`
+	LockMinutes        int       `db:"lock_minutes"`
+	ShowOthers         bool      `db:"show_others"`
 	CreatedBy          *int64    `db:"created_by"`
 	CreatedAt          time.Time `db:"created_at"`
 	UpdatedAt          time.Time `db:"updated_at"`
 	TaskCount          int64     `db:"task_count"`
 }
+
+// DefaultLockMinutes is how long a served task stays reserved when a project does not say.
+const DefaultLockMinutes = 30
 
 // ProjectFields are the settings a manager writes.
 type ProjectFields struct {
@@ -30,21 +35,28 @@ type ProjectFields struct {
 	ExpertInstruction  string
 	MaximumAnnotations int
 	Sampling           string
+	LockMinutes        int  // how long a served task stays reserved for its annotator
+	ShowOthers         bool // whether annotators may see each other's annotations
 }
 
 const projectColumns = `p.id, p.title, p.description, p.label_config, p.expert_instruction,
-	p.maximum_annotations, p.sampling, p.created_by, p.created_at, p.updated_at,
+	p.maximum_annotations, p.sampling, p.lock_minutes, p.show_others, p.created_by, p.created_at, p.updated_at,
 	(SELECT count(*) FROM tasks t WHERE t.project_id = p.id) AS task_count`
 
 // CreateProject adds a project and makes its creator a manager of it.
 func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int64) (Project, error) {
+	if f.LockMinutes == 0 {
+		f.LockMinutes = DefaultLockMinutes
+	}
 	var p Project
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx, `
-			INSERT INTO projects (title, description, label_config, expert_instruction, maximum_annotations, sampling, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling, creator).Scan(&id)
+			INSERT INTO projects (title, description, label_config, expert_instruction, maximum_annotations, sampling,
+				lock_minutes, show_others, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling,
+			f.LockMinutes, f.ShowOthers, creator).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -88,10 +100,17 @@ func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (P
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		err := mustAffect(tx.Exec(ctx, `
 			UPDATE projects SET title = $2, description = $3, label_config = $4, expert_instruction = $5,
-				maximum_annotations = $6, sampling = $7, updated_at = now()
+				maximum_annotations = $6, sampling = $7, lock_minutes = $8, show_others = $9, updated_at = now()
 			WHERE id = $1`,
-			id, f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling))
+			id, f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling,
+			f.LockMinutes, f.ShowOthers))
 		if err != nil {
+			return err
+		}
+		// Annotators per task may have changed: which tasks are full follows.
+		if _, err := tx.Exec(ctx, `
+			UPDATE tasks SET is_full = done_count >= $2
+			WHERE project_id = $1 AND is_full <> (done_count >= $2)`, id, f.MaximumAnnotations); err != nil {
 			return err
 		}
 		p, err = projectByID(ctx, tx, id)

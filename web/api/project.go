@@ -50,6 +50,12 @@ func CheckProject(f *store.ProjectFields) FieldErrors {
 			errs["label_config"] = err.Error()
 		}
 	}
+	if f.LockMinutes == 0 {
+		f.LockMinutes = store.DefaultLockMinutes
+	}
+	if f.LockMinutes < 1 || f.LockMinutes > 1440 {
+		errs["lock_minutes"] = "give a lock time from 1 to 1440 minutes"
+	}
 	if f.MaximumAnnotations < 1 || f.MaximumAnnotations > 100 {
 		errs["maximum_annotations"] = "give a number of annotators per task from 1 to 100"
 	}
@@ -71,6 +77,8 @@ type projectJSON struct {
 	ExpertInstruction  string         `json:"expert_instruction"`
 	MaximumAnnotations int            `json:"maximum_annotations"`
 	Sampling           string         `json:"sampling"`
+	LockMinutes        int            `json:"lock_minutes"`
+	ShowOthers         bool           `json:"show_others_annotations"`
 	CreatedBy          *int64         `json:"created_by"`
 	CreatedAt          time.Time      `json:"created_at"`
 	UpdatedAt          time.Time      `json:"updated_at"`
@@ -82,6 +90,7 @@ func toProjectJSON(p store.Project) projectJSON {
 		ID: p.ID, Title: p.Title, Description: p.Description, LabelConfig: p.LabelConfig,
 		ParsedLabelConfig: parsedConfig(p.LabelConfig), ExpertInstruction: p.ExpertInstruction,
 		MaximumAnnotations: p.MaximumAnnotations, Sampling: samplingLabel[p.Sampling],
+		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers,
 		CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, TaskNumber: p.TaskCount,
 	}
 }
@@ -116,6 +125,8 @@ type projectInput struct {
 	ExpertInstruction  *string `json:"expert_instruction"`
 	MaximumAnnotations *int    `json:"maximum_annotations"`
 	Sampling           *string `json:"sampling"`
+	LockMinutes        *int    `json:"lock_minutes"`
+	ShowOthers         *bool   `json:"show_others_annotations"`
 }
 
 // apply writes the fields present in in over f.
@@ -132,6 +143,12 @@ func (in projectInput) apply(f *store.ProjectFields) {
 	set(&f.Sampling, in.Sampling)
 	if in.MaximumAnnotations != nil {
 		f.MaximumAnnotations = *in.MaximumAnnotations
+	}
+	if in.LockMinutes != nil {
+		f.LockMinutes = *in.LockMinutes
+	}
+	if in.ShowOthers != nil {
+		f.ShowOthers = *in.ShowOthers
 	}
 }
 
@@ -177,7 +194,7 @@ func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	f := store.ProjectFields{Title: "New Project", MaximumAnnotations: 1, Sampling: "sequential"}
+	f := store.ProjectFields{Title: "New Project", MaximumAnnotations: 1, Sampling: "sequential", LockMinutes: store.DefaultLockMinutes}
 	in.apply(&f)
 	if err := checked(&f); err != nil {
 		return err
@@ -245,5 +262,6 @@ func FieldsOf(p store.Project) store.ProjectFields {
 	return store.ProjectFields{
 		Title: p.Title, Description: p.Description, LabelConfig: p.LabelConfig,
 		ExpertInstruction: p.ExpertInstruction, MaximumAnnotations: p.MaximumAnnotations, Sampling: p.Sampling,
+		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers,
 	}
 }
