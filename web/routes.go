@@ -41,6 +41,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/projects/{id}/members", s.adapt(s.membersPage))
 			r.Post("/projects/{id}/members", s.adapt(s.addMember))
 			r.Post("/projects/{id}/members/{user_id}/delete", s.adapt(s.removeMember))
+			r.Get("/projects/{id}/label", s.adapt(s.labelPage))
 			r.Get("/projects/{id}/import", s.adapt(s.importPage))
 			r.Post("/projects/{id}/import", s.adapt(s.importFiles))
 			r.Get("/media/{hash}", s.adapt(s.mediaFile))

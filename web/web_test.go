@@ -205,3 +205,12 @@ func (e *env) project(owner store.User, title string) store.Project {
 	}
 	return p
 }
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func decodeJSON(r io.Reader, v any) {
+	json.NewDecoder(r).Decode(v)
+}

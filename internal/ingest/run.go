@@ -72,6 +72,9 @@ func (im *Importer) Run(ctx context.Context, p store.Project, files []File, opts
 		if err := b.CopyPredictions(ctx, cons.predictions); err != nil {
 			return err
 		}
+		if err := b.Recount(ctx, cons.labeled, p.MaximumAnnotations); err != nil {
+			return err
+		}
 		rep = Report{
 			TasksCreated: n,
 			Duplicates:   prod.duplicates,
@@ -118,7 +121,8 @@ type consumer struct {
 	annotations []store.NewAnnotation
 	predictions []store.NewPrediction
 	media       map[string]mediaFile
-	err         error // the producer's error that stopped the COPY
+	labeled     []int64 // tasks that came with annotations or predictions
+	err         error   // the producer's error that stopped the COPY
 }
 
 func (c *consumer) next() (store.NewTask, bool, error) {
@@ -148,6 +152,9 @@ func (c *consumer) next() (store.NewTask, bool, error) {
 	}
 	if it.media != nil {
 		c.media[it.media.m.Hash] = *it.media
+	}
+	if len(it.annotations)+len(it.predictions) > 0 {
+		c.labeled = append(c.labeled, it.task.ID)
 	}
 	return it.task, true, nil
 }

@@ -107,15 +107,34 @@ type NewAnnotation struct {
 // CopyAnnotations writes imported annotations with COPY.
 func (b *Bulk) CopyAnnotations(ctx context.Context, as []NewAnnotation) error {
 	_, err := b.tx.CopyFrom(ctx, pgx.Identifier{"annotations"},
-		[]string{"task_id", "project_id", "completed_by", "result", "was_cancelled", "ground_truth", "lead_time"},
+		[]string{"task_id", "project_id", "completed_by", "result", "was_cancelled", "ground_truth", "lead_time", "imported"},
 		pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
 			a := as[i]
-			return []any{a.TaskID, b.projectID, a.CompletedBy, a.Result, a.WasCancelled, a.GroundTruth, a.LeadTime}, nil
+			return []any{a.TaskID, b.projectID, a.CompletedBy, a.Result, a.WasCancelled, a.GroundTruth, a.LeadTime, true}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy annotations: %w", err)
 	}
 	return nil
+}
+
+// Recount sets the queue's view of the given tasks from their imported
+// annotations and predictions: completed annotations, whether the task is full
+// (with maxAnnotations annotators per task), and its lowest prediction score.
+func (b *Bulk) Recount(ctx context.Context, taskIDs []int64, maxAnnotations int) error {
+	if len(taskIDs) == 0 {
+		return nil
+	}
+	_, err := b.tx.Exec(ctx, `
+		UPDATE tasks t SET
+			done_count = (SELECT count(*) FROM annotations a WHERE a.task_id = t.id AND NOT a.was_cancelled),
+			uncertainty = (SELECT min(p.score) FROM predictions p WHERE p.task_id = t.id)
+		WHERE t.id = ANY($1)`, taskIDs)
+	if err != nil {
+		return fmt.Errorf("recount: %w", err)
+	}
+	_, err = b.tx.Exec(ctx, `UPDATE tasks SET is_full = done_count >= $2 WHERE id = ANY($1)`, taskIDs, maxAnnotations)
+	return err
 }
 
 // NewPrediction is an imported prediction.

@@ -25,8 +25,21 @@ func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
 	r.Post("/projects/{id}/import", adapt(a.importTasks))
 	r.Get("/projects/{id}/imports/{import_id}", adapt(a.getImport))
 
+	r.Get("/projects/{id}/next", adapt(a.next))
+	r.Get("/projects/{id}/history", adapt(a.history))
+
 	r.Get("/tasks", adapt(a.listTasks))
 	r.Post("/tasks", adapt(a.createTask))
 	r.Get("/tasks/{id}", adapt(a.getTask))
 	r.Delete("/tasks/{id}", adapt(a.deleteTask))
+	r.Get("/tasks/{id}/labeling", adapt(a.taskForLabeling))
+	r.Post("/tasks/{id}/annotations", adapt(a.createAnnotation))
+	r.Put("/tasks/{id}/draft", adapt(a.saveDraft))
+
+	r.Get("/annotations/{id}", adapt(a.getAnnotation))
+	r.Patch("/annotations/{id}", adapt(a.updateAnnotation))
+	r.Delete("/annotations/{id}", adapt(a.deleteAnnotation))
+
+	r.Post("/predictions", adapt(a.createPrediction))
+	r.Get("/predictions", adapt(a.listPredictions))
 }

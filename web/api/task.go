@@ -110,30 +110,29 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, toTaskJSON(t))
 }
 
-// task loads a task and checks the caller may do act to its project.
-func (a *API) task(r *http.Request, act auth.Action) (store.Task, error) {
+// task loads the task of the URL and its project, checking the caller may do
+// act to the project; a task the caller may not see is not found.
+func (a *API) task(r *http.Request, act auth.Action) (store.Task, store.Project, error) {
 	id, err := idParam(r, "id")
 	if err != nil {
-		return store.Task{}, err
+		return store.Task{}, store.Project{}, err
 	}
 	t, err := a.store.TaskByID(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		return t, problem.NotFound("task")
+		return t, store.Project{}, problem.NotFound("task")
 	}
 	if err != nil {
-		return t, err
+		return t, store.Project{}, err
 	}
-	if _, err := a.project(r, t.ProjectID, act); err != nil {
-		if pe := problem.From(err); pe.Status == http.StatusNotFound {
-			return t, problem.NotFound("task")
-		}
-		return t, err
+	p, err := a.project(r, t.ProjectID, act)
+	if pe := problem.From(err); err != nil && pe.Status == http.StatusNotFound {
+		return t, p, problem.NotFound("task")
 	}
-	return t, nil
+	return t, p, err
 }
 
 func (a *API) getTask(w http.ResponseWriter, r *http.Request) error {
-	t, err := a.task(r, auth.ViewProject)
+	t, _, err := a.task(r, auth.ViewProject)
 	if err != nil {
 		return err
 	}
@@ -141,7 +140,7 @@ func (a *API) getTask(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteTask(w http.ResponseWriter, r *http.Request) error {
-	t, err := a.task(r, auth.ManageProject)
+	t, _, err := a.task(r, auth.ManageProject)
 	if err != nil {
 		return err
 	}

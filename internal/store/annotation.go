@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Annotation is one annotator's labels for a task.
+type Annotation struct {
+	ID           int64           `db:"id"`
+	TaskID       int64           `db:"task_id"`
+	ProjectID    int64           `db:"project_id"`
+	CompletedBy  *int64          `db:"completed_by"`
+	Result       json.RawMessage `db:"result"`
+	WasCancelled bool            `db:"was_cancelled"`
+	GroundTruth  bool            `db:"ground_truth"`
+	LeadTime     float64         `db:"lead_time"`
+	SkipReason   string          `db:"skip_reason"`
+	CreatedAt    time.Time       `db:"created_at"`
+	UpdatedAt    time.Time       `db:"updated_at"`
+}
+
+const annotationColumns = `id, task_id, project_id, completed_by, result, was_cancelled, ground_truth, lead_time,
+	skip_reason, created_at, updated_at`
+
+// Submission is an annotator's new annotation of a task.
+type Submission struct {
+	TaskID         int64
+	UserID         int64
+	Result         json.RawMessage
+	WasCancelled   bool
+	SkipReason     string
+	LeadTime       float64
+	IdempotencyKey string // the same key again returns the first annotation
+}
+
+// ErrAlreadyAnnotated says the annotator has annotated this task before: edit that annotation instead.
+var ErrAlreadyAnnotated = errors.New("you have already annotated this task")
+
+// Submit stores an annotation in one transaction with its consequences: the
+// task's count of completed annotations, its lock and the annotator's draft.
+// A submission whose idempotency key was seen before returns the annotation it
+// made (created false). maxAnnotations is the project's annotators per task.
+func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) (a Annotation, created bool, err error) {
+	if sub.IdempotencyKey != "" {
+		a, err = one[Annotation](s.Pool.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
+			WHERE completed_by = $1 AND idempotency_key = $2`, sub.UserID, sub.IdempotencyKey))
+		if err == nil {
+			return a, false, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return a, false, wrap("submit", err)
+		}
+	}
+	var key *string
+	if sub.IdempotencyKey != "" {
+		key = &sub.IdempotencyKey
+	}
+	err = s.InTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		a, err = one[Annotation](tx.Query(ctx, `
+			INSERT INTO annotations (task_id, project_id, completed_by, result, was_cancelled, skip_reason, lead_time, idempotency_key)
+			SELECT t.id, t.project_id, $2, $3, $4, $5, $6, $7 FROM tasks t WHERE t.id = $1
+			RETURNING `+annotationColumns,
+			sub.TaskID, sub.UserID, sub.Result, sub.WasCancelled, sub.SkipReason, sub.LeadTime, key))
+		if err != nil {
+			return err
+		}
+		if !sub.WasCancelled {
+			if err := countDone(ctx, tx, sub.TaskID, 1, maxAnnotations); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, `
+			WITH l AS (DELETE FROM task_locks WHERE task_id = $1 AND user_id = $2)
+			DELETE FROM drafts WHERE task_id = $1 AND user_id = $2`, sub.TaskID, sub.UserID)
+		return err
+	})
+	if errors.Is(wrap("", err), ErrConflict) {
+		// Either the same key raced in, or a second annotation of the task.
+		if prev, err2 := one[Annotation](s.Pool.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
+			WHERE completed_by = $1 AND idempotency_key = $2`, sub.UserID, sub.IdempotencyKey)); err2 == nil {
+			return prev, false, nil
+		}
+		return a, false, ErrAlreadyAnnotated
+	}
+	return a, err == nil, wrap("submit", err)
+}
+
+// countDone adds delta to a task's completed annotations and updates whether it is full.
+func countDone(ctx context.Context, tx pgx.Tx, taskID int64, delta, maxAnnotations int) error {
+	_, err := tx.Exec(ctx, `UPDATE tasks SET done_count = done_count + $2, is_full = done_count + $2 >= $3, updated_at = now()
+		WHERE id = $1`, taskID, delta, maxAnnotations)
+	return err
+}
+
+// AnnotationByID finds an annotation.
+func (s *Store) AnnotationByID(ctx context.Context, id int64) (Annotation, error) {
+	a, err := one[Annotation](s.Pool.Query(ctx, `SELECT `+annotationColumns+` FROM annotations WHERE id = $1`, id))
+	return a, wrap("annotation by id", err)
+}
+
+// MyAnnotation finds the annotator's own annotation of a task.
+func (s *Store) MyAnnotation(ctx context.Context, taskID, userID int64) (Annotation, error) {
+	a, err := one[Annotation](s.Pool.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
+		WHERE task_id = $1 AND completed_by = $2 AND NOT imported`, taskID, userID))
+	return a, wrap("my annotation", err)
+}
+
+// AnnotationEdit changes an annotation's labels; a skipped task becomes
+// annotated (or the reverse) when WasCancelled changes.
+type AnnotationEdit struct {
+	Result       json.RawMessage
+	LeadTime     float64 // added to the time spent so far
+	WasCancelled bool
+}
+
+// EditAnnotation applies an edit and keeps the task's count of completed annotations right.
+func (s *Store) EditAnnotation(ctx context.Context, id int64, e AnnotationEdit, maxAnnotations int) (Annotation, error) {
+	var a Annotation
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		var was bool
+		if err := tx.QueryRow(ctx, `SELECT was_cancelled FROM annotations WHERE id = $1 FOR UPDATE`, id).Scan(&was); err != nil {
+			return noRows(err)
+		}
+		var err error
+		a, err = one[Annotation](tx.Query(ctx, `
+			UPDATE annotations SET result = $2, lead_time = lead_time + $3, was_cancelled = $4, updated_at = now()
+			WHERE id = $1 RETURNING `+annotationColumns, id, e.Result, e.LeadTime, e.WasCancelled))
+		if err != nil {
+			return err
+		}
+		switch {
+		case was && !e.WasCancelled:
+			return countDone(ctx, tx, a.TaskID, 1, maxAnnotations)
+		case !was && e.WasCancelled:
+			return countDone(ctx, tx, a.TaskID, -1, maxAnnotations)
+		}
+		return nil
+	})
+	return a, wrap("edit annotation", err)
+}
+
+// DeleteAnnotation removes an annotation and reopens its task if it was full.
+func (s *Store) DeleteAnnotation(ctx context.Context, id int64, maxAnnotations int) error {
+	return wrap("delete annotation", s.InTx(ctx, func(tx pgx.Tx) error {
+		var taskID int64
+		var cancelled bool
+		err := tx.QueryRow(ctx, `DELETE FROM annotations WHERE id = $1 RETURNING task_id, was_cancelled`, id).Scan(&taskID, &cancelled)
+		if err != nil {
+			return noRows(err)
+		}
+		if cancelled {
+			return nil
+		}
+		return countDone(ctx, tx, taskID, -1, maxAnnotations)
+	}))
+}
+
+// HistoryItem is one of an annotator's past annotations.
+type HistoryItem struct {
+	ID           int64     `db:"id" json:"id"`
+	TaskID       int64     `db:"task_id" json:"task_id"`
+	WasCancelled bool      `db:"was_cancelled" json:"was_cancelled"`
+	CreatedAt    time.Time `db:"created_at" json:"created_at"`
+}
+
+// History lists an annotator's annotations in a project, newest first, before
+// the annotation id before (0: from the newest).
+func (s *Store) History(ctx context.Context, projectID, userID, before int64, limit int) ([]HistoryItem, error) {
+	if before <= 0 {
+		before = 1 << 62
+	}
+	hs, err := all[HistoryItem](s.Pool.Query(ctx, `
+		SELECT id, task_id, was_cancelled, created_at FROM annotations
+		WHERE project_id = $1 AND completed_by = $2 AND NOT imported AND id < $3
+		ORDER BY id DESC LIMIT $4`, projectID, userID, before, limit))
+	return hs, wrap("history", err)
+}
+
+// SaveDraft keeps an annotator's work in progress on a task.
+func (s *Store) SaveDraft(ctx context.Context, taskID, userID int64, result json.RawMessage) error {
+	_, err := s.Pool.Exec(ctx, `
+		INSERT INTO drafts (task_id, user_id, result) VALUES ($1, $2, $3)
+		ON CONFLICT (task_id, user_id) DO UPDATE SET result = EXCLUDED.result, updated_at = now()`, taskID, userID, result)
+	return wrap("save draft", err)
+}
+
+// Draft finds an annotator's draft of a task.
+func (s *Store) Draft(ctx context.Context, taskID, userID int64) (json.RawMessage, error) {
+	var r json.RawMessage
+	err := s.Pool.QueryRow(ctx, `SELECT result FROM drafts WHERE task_id = $1 AND user_id = $2`, taskID, userID).Scan(&r)
+	return r, wrap("draft", noRows(err))
+}

@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// NextTask serves the next task to an annotator and reserves it for them for
+// the project's lock time. A task the annotator already holds comes back first;
+// otherwise it is an open task they have not annotated (nor skipped) whose
+// remaining slots are not all reserved by others, in the project's sampling
+// order. Rows taken by concurrent callers are skipped, never waited on.
+// ErrNotFound when nothing is left for this annotator.
+func (s *Store) NextTask(ctx context.Context, p Project, userID int64) (Task, error) {
+	var t Task
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		id, err := heldTask(ctx, tx, p.ID, userID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			id, err = reserve(ctx, tx, p, userID)
+		}
+		if err != nil {
+			return noRows(err)
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO task_locks (task_id, user_id, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))
+			ON CONFLICT (task_id, user_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`, id, userID, p.LockMinutes); err != nil {
+			return err
+		}
+		t, err = one[Task](tx.Query(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = $1`, id))
+		return err
+	})
+	return t, wrap("next task", err)
+}
+
+// heldTask finds an open task the annotator holds a live lock on and has not annotated.
+func heldTask(ctx context.Context, tx pgx.Tx, projectID, userID int64) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `
+		SELECT l.task_id FROM task_locks l JOIN tasks t ON t.id = l.task_id
+		WHERE l.user_id = $2 AND l.expires_at > now() AND t.project_id = $1 AND NOT t.is_full
+		  AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported)
+		ORDER BY l.expires_at DESC LIMIT 1`, projectID, userID).Scan(&id)
+	return id, err
+}
+
+// maxPicks bounds how many candidates one call may find taken before giving up.
+const maxPicks = 20
+
+// reserve picks a task and re-checks it under its row lock. The pick's
+// snapshot may predate a reservation committed by a concurrent caller that
+// held the row a moment ago; a fresh statement sees it, so the task is
+// re-counted and, if its slots are gone, another is picked.
+func reserve(ctx context.Context, tx pgx.Tx, p Project, userID int64) (int64, error) {
+	taken := []int64{}
+	for range maxPicks {
+		id, err := pickTask(ctx, tx, p, userID, taken)
+		if err != nil {
+			return 0, err
+		}
+		var free bool
+		err = tx.QueryRow(ctx, `
+			SELECT NOT t.is_full AND t.done_count + (SELECT count(*) FROM task_locks l
+				WHERE l.task_id = t.id AND l.user_id <> $2 AND l.expires_at > now()) < $3
+			FROM tasks t WHERE t.id = $1`, id, userID, p.MaximumAnnotations).Scan(&free)
+		if err != nil || free {
+			return id, err
+		}
+		taken = append(taken, id)
+	}
+	return 0, pgx.ErrNoRows
+}
+
+// openFor is the condition a task must meet to be served to $2 in project $1
+// with $3 annotators per task.
+const openFor = `t.project_id = $1 AND NOT t.is_full
+	AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported)
+	AND t.done_count + (SELECT count(*) FROM task_locks l
+		WHERE l.task_id = t.id AND l.user_id <> $2 AND l.expires_at > now()) < $3
+	AND t.id <> ALL($4)`
+
+// pickTask chooses an open task in the project's sampling order and locks its row.
+func pickTask(ctx context.Context, tx pgx.Tx, p Project, userID int64, taken []int64) (int64, error) {
+	var id int64
+	switch p.Sampling {
+	case "uncertainty":
+		err := tx.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+`
+			ORDER BY t.uncertainty ASC NULLS LAST, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`,
+			p.ID, userID, p.MaximumAnnotations, taken).Scan(&id)
+		return id, err
+	case "random":
+		// From a random point of the project's id range, wrapping around: one
+		// index range scan, not a sort of every task.
+		var lo, hi int64
+		if err := tx.QueryRow(ctx, `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM tasks WHERE project_id = $1 AND NOT is_full`, p.ID).Scan(&lo, &hi); err != nil {
+			return 0, err
+		}
+		pivot := lo
+		if hi > lo {
+			pivot = lo + rand.Int64N(hi-lo+1)
+		}
+		err := tx.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+` AND t.id >= $5
+			ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`, p.ID, userID, p.MaximumAnnotations, taken, pivot).Scan(&id)
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return id, err
+		}
+	}
+	err := tx.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+`
+		ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`, p.ID, userID, p.MaximumAnnotations, taken).Scan(&id)
+	return id, err
+}
+
+// Progress is an annotator's progress in a project.
+type Progress struct {
+	DoneToday     int64 `json:"done_today"`
+	Done          int64 `json:"done"`
+	Remaining     int64 `json:"remaining"`
+	RemainingMore bool  `json:"remaining_more"` // there are more than Remaining
+}
+
+// progressCap bounds the count of remaining tasks, so it stays cheap on huge projects.
+const progressCap = 10000
+
+// ProgressOf counts an annotator's annotations in the project (all and today)
+// and the open tasks left, up to progressCap.
+func (s *Store) ProgressOf(ctx context.Context, projectID, userID int64) (Progress, error) {
+	var pr Progress
+	err := s.Pool.QueryRow(ctx, `
+		SELECT count(*), count(*) FILTER (WHERE created_at >= date_trunc('day', now())),
+			(SELECT count(*) FROM (SELECT 1 FROM tasks WHERE project_id = $1 AND NOT is_full LIMIT $3) o)
+		FROM annotations WHERE completed_by = $2 AND project_id = $1 AND NOT was_cancelled`,
+		projectID, userID, progressCap+1).Scan(&pr.Done, &pr.DoneToday, &pr.Remaining)
+	if pr.Remaining > progressCap {
+		pr.Remaining, pr.RemainingMore = progressCap, true
+	}
+	return pr, wrap("progress", err)
+}

@@ -1,0 +1,399 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"concord/internal/auth"
+	"concord/internal/labeling"
+	"concord/internal/store"
+	"concord/web/problem"
+)
+
+// labelingTask is what the labeling page shows for one task (doc/labeling.md).
+type labelingTask struct {
+	Task struct {
+		ID   int64           `json:"id"`
+		Data json.RawMessage `json:"data"`
+	} `json:"task"`
+	Media       map[string]mediaInfo `json:"media"`
+	Annotation  *annotationJSON      `json:"annotation"`
+	Draft       *draftJSON           `json:"draft"`
+	Predictions []predictionJSON     `json:"predictions"`
+	Progress    store.Progress       `json:"progress"`
+}
+
+type mediaInfo struct {
+	Width    *int     `json:"width,omitempty"`
+	Height   *int     `json:"height,omitempty"`
+	Duration *float64 `json:"duration,omitempty"`
+	Peaks    string   `json:"peaks,omitempty"`
+}
+
+type draftJSON struct {
+	Result json.RawMessage `json:"result"`
+}
+
+// next answers GET /api/projects/{id}/next: the caller's next task, reserved for them.
+func (a *API) next(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := a.project(r, id, auth.ViewProject)
+	if err != nil {
+		return err
+	}
+	t, err := a.store.NextTask(r.Context(), p, caller(r).ID)
+	if errors.Is(err, store.ErrNotFound) {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	lt, err := a.labelingTask(r, p, t)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, lt)
+}
+
+// taskForLabeling answers GET /api/tasks/{id}/labeling: a given task, to go back to it.
+func (a *API) taskForLabeling(w http.ResponseWriter, r *http.Request) error {
+	t, p, err := a.task(r, auth.ViewProject)
+	if err != nil {
+		return err
+	}
+	lt, err := a.labelingTask(r, p, t)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, lt)
+}
+
+func (a *API) labelingTask(r *http.Request, p store.Project, t store.Task) (labelingTask, error) {
+	ctx, u := r.Context(), caller(r)
+	var lt labelingTask
+	lt.Task.ID, lt.Task.Data = t.ID, t.Data
+	media, err := a.mediaOf(r, t)
+	if err != nil {
+		return lt, err
+	}
+	lt.Media = map[string]mediaInfo{}
+	for key, m := range media {
+		mi := mediaInfo{Width: m.Width, Height: m.Height, Duration: m.Duration}
+		if m.Kind == "audio" {
+			mi.Peaks = "/media/" + m.Hash + "/peaks"
+		}
+		lt.Media[key] = mi
+	}
+	if mine, err := a.store.MyAnnotation(ctx, t.ID, u.ID); err == nil {
+		aj := toAnnotationJSON(mine)
+		lt.Annotation = &aj
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return lt, err
+	}
+	if d, err := a.store.Draft(ctx, t.ID, u.ID); err == nil {
+		lt.Draft = &draftJSON{Result: d}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return lt, err
+	}
+	preds, err := a.store.PredictionsOf(ctx, t.ID)
+	if err != nil {
+		return lt, err
+	}
+	lt.Predictions = make([]predictionJSON, len(preds))
+	for i, pr := range preds {
+		lt.Predictions[i] = toPredictionJSON(pr)
+	}
+	lt.Progress, err = a.store.ProgressOf(ctx, p.ID, u.ID)
+	return lt, err
+}
+
+var mediaURL = regexp.MustCompile(`^/media/([0-9a-f]{64})$`)
+
+// mediaOf finds the stored files a task's data refers to, by data key.
+func (a *API) mediaOf(r *http.Request, t store.Task) (map[string]store.Media, error) {
+	var data map[string]any
+	if err := json.Unmarshal(t.Data, &data); err != nil {
+		return nil, err
+	}
+	byHash := map[string]string{}
+	var hashes []string
+	for k, v := range data {
+		if s, ok := v.(string); ok {
+			if m := mediaURL.FindStringSubmatch(s); m != nil {
+				byHash[m[1]] = k
+				hashes = append(hashes, m[1])
+			}
+		}
+	}
+	out := map[string]store.Media{}
+	if len(hashes) == 0 {
+		return out, nil
+	}
+	ms, err := a.store.MediaByHashes(r.Context(), hashes)
+	for _, m := range ms {
+		out[byHash[m.Hash]] = m
+	}
+	return out, err
+}
+
+// history answers GET /api/projects/{id}/history?before=ID: the caller's own annotations.
+func (a *API) history(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := a.project(r, id, auth.ViewProject); err != nil {
+		return err
+	}
+	var before int64
+	if s := r.URL.Query().Get("before"); s != "" {
+		if before, err = strconv.ParseInt(s, 10, 64); err != nil {
+			return problem.BadRequest("before must be an annotation id")
+		}
+	}
+	hs, err := a.store.History(r.Context(), id, caller(r).ID, before, 20)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"annotations": hs})
+}
+
+// annotationJSON is an annotation as Label Studio's API shows it.
+type annotationJSON struct {
+	ID           int64           `json:"id"`
+	Task         int64           `json:"task"`
+	Project      int64           `json:"project"`
+	CompletedBy  *int64          `json:"completed_by"`
+	Result       json.RawMessage `json:"result"`
+	WasCancelled bool            `json:"was_cancelled"`
+	GroundTruth  bool            `json:"ground_truth"`
+	LeadTime     float64         `json:"lead_time"`
+	SkipReason   string          `json:"skip_reason,omitempty"`
+	CreatedAt    time.Time       `json:"created_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+}
+
+func toAnnotationJSON(a store.Annotation) annotationJSON {
+	return annotationJSON{ID: a.ID, Task: a.TaskID, Project: a.ProjectID, CompletedBy: a.CompletedBy, Result: a.Result,
+		WasCancelled: a.WasCancelled, GroundTruth: a.GroundTruth, LeadTime: a.LeadTime, SkipReason: a.SkipReason,
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+}
+
+// annotationInput is the body of an annotation's create or edit.
+type annotationInput struct {
+	Result       []json.RawMessage `json:"result"`
+	LeadTime     float64           `json:"lead_time"`
+	WasCancelled *bool             `json:"was_cancelled"`
+	SkipReason   string            `json:"skip_reason"`
+}
+
+// checkResult validates result items against the project's config and the
+// task, answering 422 with one detail per problem.
+func (a *API) checkResult(r *http.Request, p store.Project, t store.Task, items []json.RawMessage, cancelled bool) (json.RawMessage, error) {
+	if items == nil {
+		items = []json.RawMessage{}
+	}
+	raw, _ := json.Marshal(items)
+	results := make([]labeling.Result, len(items))
+	for i, it := range items {
+		if err := json.Unmarshal(it, &results[i]); err != nil {
+			return nil, problem.Invalid(fmt.Sprintf("result %d: %v", i, err), []map[string]any{{"index": i, "error": err.Error()}})
+		}
+	}
+	if cancelled && len(items) == 0 {
+		return raw, nil
+	}
+	cfg, err := labeling.ParseConfig(p.LabelConfig)
+	if err != nil {
+		return nil, problem.Invalid("the project's label config is not set up: "+err.Error(), nil)
+	}
+	var data map[string]any
+	if err := json.Unmarshal(t.Data, &data); err != nil {
+		return nil, err
+	}
+	media, err := a.mediaOf(r, t)
+	if err != nil {
+		return nil, err
+	}
+	task := labeling.Task{Data: data, Media: map[string]labeling.MediaInfo{}}
+	for k, m := range media {
+		var mi labeling.MediaInfo
+		if m.Width != nil && m.Height != nil {
+			mi.Width, mi.Height = *m.Width, *m.Height
+		}
+		if m.Duration != nil {
+			mi.Duration = *m.Duration
+		}
+		task.Media[k] = mi
+	}
+	if err := cfg.Validate(results, task); err != nil {
+		var details []map[string]any
+		var res labeling.ResultErrors
+		if errors.As(err, &res) {
+			for _, re := range res {
+				details = append(details, map[string]any{"index": re.Index, "from_name": re.FromName, "error": re.Msg})
+			}
+		}
+		return nil, problem.Invalid(err.Error(), details)
+	}
+	return raw, nil
+}
+
+// createAnnotation answers POST /api/tasks/{id}/annotations. The answer comes
+// after commit; the Idempotency-Key header makes a retry return the first annotation.
+func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
+	t, p, err := a.task(r, auth.ViewProject)
+	if err != nil {
+		return err
+	}
+	var in annotationInput
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	cancelled := in.WasCancelled != nil && *in.WasCancelled
+	result, err := a.checkResult(r, p, t, in.Result, cancelled)
+	if err != nil {
+		return err
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 200 {
+		return problem.BadRequest("Idempotency-Key is longer than 200 characters")
+	}
+	if in.LeadTime < 0 {
+		in.LeadTime = 0
+	}
+	ann, created, err := a.store.Submit(r.Context(), store.Submission{
+		TaskID: t.ID, UserID: caller(r).ID, Result: result, WasCancelled: cancelled,
+		SkipReason: in.SkipReason, LeadTime: in.LeadTime, IdempotencyKey: key,
+	}, p.MaximumAnnotations)
+	if errors.Is(err, store.ErrAlreadyAnnotated) {
+		return problem.Conflict("you have already annotated this task: edit your annotation with PATCH /api/annotations/{id}")
+	}
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK
+	}
+	return writeJSON(w, status, toAnnotationJSON(ann))
+}
+
+// annotation loads an annotation and checks the caller may see it (own, a
+// manager of its project, or a member when the project shows annotators each
+// other's work) or, with write, change it (own, or a manager).
+func (a *API) annotation(r *http.Request, write bool) (store.Annotation, store.Project, error) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		return store.Annotation{}, store.Project{}, err
+	}
+	ann, err := a.store.AnnotationByID(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return ann, store.Project{}, problem.NotFound("annotation")
+	}
+	if err != nil {
+		return ann, store.Project{}, err
+	}
+	p, err := a.project(r, ann.ProjectID, auth.ViewProject)
+	if err != nil {
+		return ann, p, problem.NotFound("annotation")
+	}
+	u := caller(r)
+	own := ann.CompletedBy != nil && *ann.CompletedBy == u.ID
+	if own {
+		return ann, p, nil
+	}
+	role, _ := a.store.Membership(r.Context(), p.ID, u.ID)
+	if auth.Can(u, role, auth.ManageProject) {
+		return ann, p, nil
+	}
+	if !write && p.ShowOthers {
+		return ann, p, nil
+	}
+	if write && p.ShowOthers {
+		return ann, p, problem.Forbidden()
+	}
+	return ann, p, problem.NotFound("annotation")
+}
+
+func (a *API) getAnnotation(w http.ResponseWriter, r *http.Request) error {
+	ann, _, err := a.annotation(r, false)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toAnnotationJSON(ann))
+}
+
+func (a *API) updateAnnotation(w http.ResponseWriter, r *http.Request) error {
+	ann, p, err := a.annotation(r, true)
+	if err != nil {
+		return err
+	}
+	var in annotationInput
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	cancelled := ann.WasCancelled
+	if in.WasCancelled != nil {
+		cancelled = *in.WasCancelled
+	}
+	result := ann.Result
+	if in.Result != nil || in.WasCancelled != nil {
+		t, err := a.store.TaskByID(r.Context(), ann.TaskID)
+		if err != nil {
+			return err
+		}
+		if result, err = a.checkResult(r, p, t, in.Result, cancelled); err != nil {
+			return err
+		}
+	}
+	ann, err = a.store.EditAnnotation(r.Context(), ann.ID, store.AnnotationEdit{Result: result, LeadTime: max(in.LeadTime, 0), WasCancelled: cancelled}, p.MaximumAnnotations)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toAnnotationJSON(ann))
+}
+
+func (a *API) deleteAnnotation(w http.ResponseWriter, r *http.Request) error {
+	ann, p, err := a.annotation(r, true)
+	if err != nil {
+		return err
+	}
+	if err := a.store.DeleteAnnotation(r.Context(), ann.ID, p.MaximumAnnotations); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// saveDraft answers PUT /api/tasks/{id}/draft: autosaved work in progress.
+func (a *API) saveDraft(w http.ResponseWriter, r *http.Request) error {
+	t, _, err := a.task(r, auth.ViewProject)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Result []json.RawMessage `json:"result"`
+	}
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Result == nil {
+		in.Result = []json.RawMessage{}
+	}
+	raw, _ := json.Marshal(in.Result)
+	if err := a.store.SaveDraft(r.Context(), t.ID, caller(r).ID, raw); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
