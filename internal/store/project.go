@@ -96,6 +96,9 @@ func (s *Store) ProjectsOf(ctx context.Context, userID int64) ([]Project, error)
 
 // UpdateProject replaces a project's settings.
 func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (Project, error) {
+	if f.LockMinutes == 0 {
+		f.LockMinutes = DefaultLockMinutes
+	}
 	var p Project
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		err := mustAffect(tx.Exec(ctx, `
