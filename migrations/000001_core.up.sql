@@ -53,6 +53,7 @@ CREATE TABLE projects (
     sampling            text NOT NULL DEFAULT 'sequential' CHECK (sampling IN ('sequential', 'random', 'uncertainty')),
     lock_minutes        integer NOT NULL DEFAULT 30 CHECK (lock_minutes BETWEEN 1 AND 1440),
     show_others         boolean NOT NULL DEFAULT false,
+    task_count          bigint NOT NULL DEFAULT 0, -- kept by task writes, so no request counts a million rows
     created_by          bigint REFERENCES users ON DELETE SET NULL,
     created_at          timestamptz NOT NULL DEFAULT now(),
     updated_at          timestamptz NOT NULL DEFAULT now()

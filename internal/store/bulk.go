@@ -67,6 +67,9 @@ func (b *Bulk) CopyTasks(ctx context.Context, importID int64, next func() (NewTa
 	if err != nil {
 		return n, fmt.Errorf("copy tasks: %w", err)
 	}
+	if _, err := b.tx.Exec(ctx, `UPDATE projects SET task_count = task_count + $2 WHERE id = $1`, b.projectID, n); err != nil {
+		return n, fmt.Errorf("count tasks: %w", err)
+	}
 	return n, nil
 }
 

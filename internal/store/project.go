@@ -41,7 +41,7 @@ type ProjectFields struct {
 
 const projectColumns = `p.id, p.title, p.description, p.label_config, p.expert_instruction,
 	p.maximum_annotations, p.sampling, p.lock_minutes, p.show_others, p.created_by, p.created_at, p.updated_at,
-	(SELECT count(*) FROM tasks t WHERE t.project_id = p.id) AS task_count`
+	p.task_count`
 
 // CreateProject adds a project and makes its creator a manager of it.
 func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int64) (Project, error) {

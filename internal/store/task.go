@@ -37,6 +37,7 @@ func (s *Store) CreateTask(ctx context.Context, projectID int64, data map[string
 		return Task{}, wrap("create task", err)
 	}
 	t, err := one[Task](s.Pool.Query(ctx, `
+		WITH c AS (UPDATE projects SET task_count = task_count + 1 WHERE id = $1)
 		INSERT INTO tasks (project_id, data, data_hash) VALUES ($1, $2, $3) RETURNING `+taskColumns, projectID, b, hash))
 	return t, wrap("create task", err)
 }
@@ -66,5 +67,7 @@ func (s *Store) Tasks(ctx context.Context, pg TaskPage) ([]Task, error) {
 
 // DeleteTask removes a task.
 func (s *Store) DeleteTask(ctx context.Context, id int64) error {
-	return wrap("delete task", mustAffect(s.Pool.Exec(ctx, `DELETE FROM tasks WHERE id = $1`, id)))
+	return wrap("delete task", mustAffect(s.Pool.Exec(ctx, `
+		WITH t AS (DELETE FROM tasks WHERE id = $1 RETURNING project_id)
+		UPDATE projects SET task_count = task_count - 1 WHERE id = (SELECT project_id FROM t)`, id)))
 }

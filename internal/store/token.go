@@ -26,11 +26,12 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, hash []byte, pref
 // UserByTokenHash finds the enabled user owning a live (unrevoked) token and
 // records the token's use.
 func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (User, error) {
+	// last_used_at is written at most once a minute, not on every request.
 	u, err := one[User](s.Pool.Query(ctx, `
-		WITH t AS (
+		WITH t AS (SELECT id, user_id, last_used_at FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL),
+		touch AS (
 			UPDATE api_tokens SET last_used_at = now()
-			WHERE hash = $1 AND revoked_at IS NULL
-			RETURNING user_id
+			WHERE id = (SELECT id FROM t) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
 		)
 		SELECT `+userColumns+` FROM users WHERE id = (SELECT user_id FROM t) AND disabled_at IS NULL`, hash))
 	return u, wrap("user by token", err)
