@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -43,6 +44,7 @@ type scenario struct {
 
 var scenarios = []scenario{
 	{"import", "import N generated JSONL text tasks (~200 bytes each) vs raw COPY of the same rows", benchImport},
+	{"label", "next + submit through the API, 64 concurrent annotators, 1M tasks, vs raw SQL doing the same reads and writes", benchLabel},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -52,8 +54,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	scale := fs.Float64("scale", 1, "fraction of each scenario's full size, e.g. 0.01 for a quick run")
 	dbURL := fs.String("database-url", os.Getenv("CONCORD_BENCH_DATABASE_URL"), "PostgreSQL server to use (default: an embedded cluster in a temporary directory)")
 	jsonOut := fs.String("json", "", "also write the figures as JSON to this file")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
 	}
 	dir, err := os.MkdirTemp("", "concord-bench-")
 	if err != nil {

@@ -11,17 +11,17 @@ import (
 
 // Annotation is one annotator's labels for a task.
 type Annotation struct {
-	ID           int64           `db:"id"`
-	TaskID       int64           `db:"task_id"`
-	ProjectID    int64           `db:"project_id"`
-	CompletedBy  *int64          `db:"completed_by"`
-	Result       json.RawMessage `db:"result"`
-	WasCancelled bool            `db:"was_cancelled"`
-	GroundTruth  bool            `db:"ground_truth"`
-	LeadTime     float64         `db:"lead_time"`
-	SkipReason   string          `db:"skip_reason"`
-	CreatedAt    time.Time       `db:"created_at"`
-	UpdatedAt    time.Time       `db:"updated_at"`
+	ID           int64           `db:"id" json:"id"`
+	TaskID       int64           `db:"task_id" json:"task_id"`
+	ProjectID    int64           `db:"project_id" json:"project_id"`
+	CompletedBy  *int64          `db:"completed_by" json:"completed_by"`
+	Result       json.RawMessage `db:"result" json:"result"`
+	WasCancelled bool            `db:"was_cancelled" json:"was_cancelled"`
+	GroundTruth  bool            `db:"ground_truth" json:"ground_truth"`
+	LeadTime     float64         `db:"lead_time" json:"lead_time"`
+	SkipReason   string          `db:"skip_reason" json:"skip_reason"`
+	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt    time.Time       `db:"updated_at" json:"updated_at"`
 }
 
 const annotationColumns = `id, task_id, project_id, completed_by, result, was_cancelled, ground_truth, lead_time,
@@ -38,6 +38,46 @@ type Submission struct {
 	IdempotencyKey string // the same key again returns the first annotation
 }
 
+// LabelingState is what an annotator has of a task besides its data: their
+// annotation, their draft, the predictions, and their own progress in the
+// project (the tasks remaining come from OpenTasks).
+type LabelingState struct {
+	Mine        *Annotation
+	Draft       json.RawMessage
+	Predictions []Prediction
+	Progress    Progress
+}
+
+// LabelingStateOf reads a task's labeling state for an annotator in one query.
+func (s *Store) LabelingStateOf(ctx context.Context, projectID, taskID, userID int64) (LabelingState, error) {
+	var st LabelingState
+	var mine, preds []byte
+	err := s.Pool.QueryRow(ctx, `
+		SELECT
+			(SELECT row_to_json(a) FROM (SELECT `+annotationColumns+` FROM annotations
+				WHERE task_id = $2 AND completed_by = $3 AND NOT imported) a),
+			(SELECT result FROM drafts WHERE task_id = $2 AND user_id = $3),
+			(SELECT coalesce(json_agg(p ORDER BY p.id DESC), '[]') FROM (SELECT id, task_id, project_id, model_version,
+				score, result, created_at FROM predictions WHERE task_id = $2) p),
+			(SELECT count(*) FROM annotations WHERE completed_by = $3 AND project_id = $1 AND NOT was_cancelled),
+			(SELECT count(*) FROM annotations WHERE completed_by = $3 AND project_id = $1 AND NOT was_cancelled
+				AND created_at >= date_trunc('day', now()))`,
+		projectID, taskID, userID).Scan(&mine, &st.Draft, &preds, &st.Progress.Done, &st.Progress.DoneToday)
+	if err != nil {
+		return st, wrap("labeling state", err)
+	}
+	if mine != nil {
+		st.Mine = new(Annotation)
+		if err := json.Unmarshal(mine, st.Mine); err != nil {
+			return st, wrap("labeling state", err)
+		}
+	}
+	if err := json.Unmarshal(preds, &st.Predictions); err != nil {
+		return st, wrap("labeling state", err)
+	}
+	return st, nil
+}
+
 // ErrAlreadyAnnotated says the annotator has annotated this task before: edit that annotation instead.
 var ErrAlreadyAnnotated = errors.New("you have already annotated this task")
 
@@ -46,16 +86,6 @@ var ErrAlreadyAnnotated = errors.New("you have already annotated this task")
 // A submission whose idempotency key was seen before returns the annotation it
 // made (created false). maxAnnotations is the project's annotators per task.
 func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) (a Annotation, created bool, err error) {
-	if sub.IdempotencyKey != "" {
-		a, err = one[Annotation](s.Pool.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
-			WHERE completed_by = $1 AND idempotency_key = $2`, sub.UserID, sub.IdempotencyKey))
-		if err == nil {
-			return a, false, nil
-		}
-		if !errors.Is(err, ErrNotFound) {
-			return a, false, wrap("submit", err)
-		}
-	}
 	var key *string
 	if sub.IdempotencyKey != "" {
 		key = &sub.IdempotencyKey
@@ -65,11 +95,19 @@ func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) 
 		a, err = one[Annotation](tx.Query(ctx, `
 			INSERT INTO annotations (task_id, project_id, completed_by, result, was_cancelled, skip_reason, lead_time, idempotency_key)
 			SELECT t.id, t.project_id, $2, $3, $4, $5, $6, $7 FROM tasks t WHERE t.id = $1
+			ON CONFLICT (completed_by, idempotency_key) DO NOTHING
 			RETURNING `+annotationColumns,
 			sub.TaskID, sub.UserID, sub.Result, sub.WasCancelled, sub.SkipReason, sub.LeadTime, key))
+		if errors.Is(err, ErrNotFound) && key != nil {
+			// A retry: the key is taken; answer with what it made.
+			a, err = one[Annotation](tx.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
+				WHERE completed_by = $1 AND idempotency_key = $2`, sub.UserID, sub.IdempotencyKey))
+			return err
+		}
 		if err != nil {
 			return err
 		}
+		created = true
 		if !sub.WasCancelled {
 			if err := countDone(ctx, tx, sub.TaskID, 1, maxAnnotations); err != nil {
 				return err
@@ -81,14 +119,9 @@ func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) 
 		return err
 	})
 	if errors.Is(wrap("", err), ErrConflict) {
-		// Either the same key raced in, or a second annotation of the task.
-		if prev, err2 := one[Annotation](s.Pool.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
-			WHERE completed_by = $1 AND idempotency_key = $2`, sub.UserID, sub.IdempotencyKey)); err2 == nil {
-			return prev, false, nil
-		}
 		return a, false, ErrAlreadyAnnotated
 	}
-	return a, err == nil, wrap("submit", err)
+	return a, created, wrap("submit", err)
 }
 
 // countDone adds delta to a task's completed annotations and updates whether it is full.
@@ -102,13 +135,6 @@ func countDone(ctx context.Context, tx pgx.Tx, taskID int64, delta, maxAnnotatio
 func (s *Store) AnnotationByID(ctx context.Context, id int64) (Annotation, error) {
 	a, err := one[Annotation](s.Pool.Query(ctx, `SELECT `+annotationColumns+` FROM annotations WHERE id = $1`, id))
 	return a, wrap("annotation by id", err)
-}
-
-// MyAnnotation finds the annotator's own annotation of a task.
-func (s *Store) MyAnnotation(ctx context.Context, taskID, userID int64) (Annotation, error) {
-	a, err := one[Annotation](s.Pool.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
-		WHERE task_id = $1 AND completed_by = $2 AND NOT imported`, taskID, userID))
-	return a, wrap("my annotation", err)
 }
 
 // AnnotationEdit changes an annotation's labels; a skipped task becomes
@@ -188,11 +214,4 @@ func (s *Store) SaveDraft(ctx context.Context, taskID, userID int64, result json
 		INSERT INTO drafts (task_id, user_id, result) VALUES ($1, $2, $3)
 		ON CONFLICT (task_id, user_id) DO UPDATE SET result = EXCLUDED.result, updated_at = now()`, taskID, userID, result)
 	return wrap("save draft", err)
-}
-
-// Draft finds an annotator's draft of a task.
-func (s *Store) Draft(ctx context.Context, taskID, userID int64) (json.RawMessage, error) {
-	var r json.RawMessage
-	err := s.Pool.QueryRow(ctx, `SELECT result FROM drafts WHERE task_id = $1 AND user_id = $2`, taskID, userID).Scan(&r)
-	return r, wrap("draft", noRows(err))
 }

@@ -10,13 +10,13 @@ import (
 
 // Prediction is a model's proposed labels for a task.
 type Prediction struct {
-	ID           int64           `db:"id"`
-	TaskID       int64           `db:"task_id"`
-	ProjectID    int64           `db:"project_id"`
-	ModelVersion string          `db:"model_version"`
-	Score        *float64        `db:"score"`
-	Result       json.RawMessage `db:"result"`
-	CreatedAt    time.Time       `db:"created_at"`
+	ID           int64           `db:"id" json:"id"`
+	TaskID       int64           `db:"task_id" json:"task_id"`
+	ProjectID    int64           `db:"project_id" json:"project_id"`
+	ModelVersion string          `db:"model_version" json:"model_version"`
+	Score        *float64        `db:"score" json:"score"`
+	Result       json.RawMessage `db:"result" json:"result"`
+	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
 }
 
 // PredictionsOf lists a task's predictions, newest first.

@@ -79,6 +79,18 @@ func projectByID(ctx context.Context, q querier, id int64) (Project, error) {
 	return one[Project](q.Query(ctx, `SELECT `+projectColumns+` FROM projects p WHERE p.id = $1`, id))
 }
 
+// ProjectForUser finds a project and the user's role in it ("" when not a member), in one query.
+func (s *Store) ProjectForUser(ctx context.Context, id, userID int64) (Project, string, error) {
+	type row struct {
+		Project
+		MemberRole string `db:"member_role"`
+	}
+	r, err := one[row](s.Pool.Query(ctx, `SELECT `+projectColumns+`, coalesce(m.role, '') AS member_role
+		FROM projects p LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
+		WHERE p.id = $1`, id, userID))
+	return r.Project, r.MemberRole, wrap("project for user", err)
+}
+
 // Projects lists every project, newest first.
 func (s *Store) Projects(ctx context.Context) ([]Project, error) {
 	ps, err := all[Project](s.Pool.Query(ctx, `SELECT `+projectColumns+` FROM projects p ORDER BY p.id DESC`))

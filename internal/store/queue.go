@@ -120,20 +120,17 @@ type Progress struct {
 	RemainingMore bool  `json:"remaining_more"` // there are more than Remaining
 }
 
-// progressCap bounds the count of remaining tasks, so it stays cheap on huge projects.
-const progressCap = 10000
+// progressCap bounds the count of open tasks, so it stays cheap on huge
+// projects: past it the page says "1000+".
+const progressCap = 1000
 
-// ProgressOf counts an annotator's annotations in the project (all and today)
-// and the open tasks left, up to progressCap.
-func (s *Store) ProgressOf(ctx context.Context, projectID, userID int64) (Progress, error) {
-	var pr Progress
-	err := s.Pool.QueryRow(ctx, `
-		SELECT count(*), count(*) FILTER (WHERE created_at >= date_trunc('day', now())),
-			(SELECT count(*) FROM (SELECT 1 FROM tasks WHERE project_id = $1 AND NOT is_full LIMIT $3) o)
-		FROM annotations WHERE completed_by = $2 AND project_id = $1 AND NOT was_cancelled`,
-		projectID, userID, progressCap+1).Scan(&pr.Done, &pr.DoneToday, &pr.Remaining)
-	if pr.Remaining > progressCap {
-		pr.Remaining, pr.RemainingMore = progressCap, true
+// OpenTasks counts the project's tasks that still need annotators, up to
+// progressCap (more reports that there are more).
+func (s *Store) OpenTasks(ctx context.Context, projectID int64) (n int64, more bool, err error) {
+	err = s.Pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM tasks WHERE project_id = $1 AND NOT is_full LIMIT $2) o`,
+		projectID, progressCap+1).Scan(&n)
+	if n > progressCap {
+		n, more = progressCap, true
 	}
-	return pr, wrap("progress", err)
+	return n, more, wrap("open tasks", err)
 }

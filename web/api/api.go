@@ -35,6 +35,7 @@ type API struct {
 	importer  *ingest.Importer
 	jobs      *job.Client
 	uploadDir string
+	openTasks openTaskCache
 }
 
 // New makes the API. Uploads are spooled under the data directory, where the
@@ -90,15 +91,11 @@ func parseID(s, name string) (int64, error) {
 // the caller may not see is reported as not found, so ids reveal nothing.
 func (a *API) project(r *http.Request, id int64, act auth.Action) (store.Project, error) {
 	u := caller(r)
-	p, err := a.store.ProjectByID(r.Context(), id)
+	p, role, err := a.store.ProjectForUser(r.Context(), id, u.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return p, problem.NotFound("project")
 	}
 	if err != nil {
-		return p, err
-	}
-	role, err := a.store.Membership(r.Context(), id, u.ID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return p, err
 	}
 	if !auth.Can(u, role, auth.ViewProject) {

@@ -93,26 +93,23 @@ func (a *API) labelingTask(r *http.Request, p store.Project, t store.Task) (labe
 		}
 		lt.Media[key] = mi
 	}
-	if mine, err := a.store.MyAnnotation(ctx, t.ID, u.ID); err == nil {
-		aj := toAnnotationJSON(mine)
-		lt.Annotation = &aj
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return lt, err
-	}
-	if d, err := a.store.Draft(ctx, t.ID, u.ID); err == nil {
-		lt.Draft = &draftJSON{Result: d}
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return lt, err
-	}
-	preds, err := a.store.PredictionsOf(ctx, t.ID)
+	st, err := a.store.LabelingStateOf(ctx, p.ID, t.ID, u.ID)
 	if err != nil {
 		return lt, err
 	}
-	lt.Predictions = make([]predictionJSON, len(preds))
-	for i, pr := range preds {
+	if st.Mine != nil {
+		aj := toAnnotationJSON(*st.Mine)
+		lt.Annotation = &aj
+	}
+	if st.Draft != nil {
+		lt.Draft = &draftJSON{Result: st.Draft}
+	}
+	lt.Predictions = make([]predictionJSON, len(st.Predictions))
+	for i, pr := range st.Predictions {
 		lt.Predictions[i] = toPredictionJSON(pr)
 	}
-	lt.Progress, err = a.store.ProgressOf(ctx, p.ID, u.ID)
+	lt.Progress = st.Progress
+	lt.Progress.Remaining, lt.Progress.RemainingMore, err = a.openTasks.get(ctx, p.ID, a.store)
 	return lt, err
 }
 

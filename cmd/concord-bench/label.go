@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"concord/internal/auth"
+	"concord/internal/config"
+	"concord/internal/ingest"
+	"concord/internal/job"
+	"concord/internal/media"
+	"concord/internal/store"
+	"concord/web"
+)
+
+// The labeling scenario's full size.
+const (
+	labelTasks      = 1_000_000
+	labelAnnotators = 64
+	labelRounds     = 40 // next + submit pairs per annotator
+)
+
+const labelConfig = `<View><Text name="text" value="$text"/><Choices name="sentiment" toName="text">
+<Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral"/></Choices></View>`
+
+// benchLabel measures next + submit through Concord's HTTP API with 64
+// concurrent annotators on a project of a million tasks, beside raw SQL doing
+// the same reads and writes (pick an open task with SKIP LOCKED and reserve it;
+// insert the annotation, count it on the task, drop the reservation).
+func benchLabel(ctx context.Context, e *env, scale float64) ([]figure, error) {
+	n := max(int(labelTasks*scale), 2*labelAnnotators*labelRounds)
+	owner, err := e.store.CreateUser(ctx, "label-owner@localhost", "", "!", store.RoleManager)
+	if err != nil {
+		return nil, err
+	}
+	mk := func(title string) (store.Project, error) {
+		p, err := e.store.CreateProject(ctx, store.ProjectFields{Title: title, LabelConfig: labelConfig, MaximumAnnotations: 1, Sampling: "sequential"}, owner.ID)
+		if err != nil {
+			return p, err
+		}
+		return p, fillTasks(ctx, e.store, p.ID, n)
+	}
+	rawP, err := mk("raw SQL")
+	if err != nil {
+		return nil, err
+	}
+	p, err := mk("concord")
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.log, "two projects of %d tasks each\n", n)
+	var tokens []string
+	var users []int64
+	for i := 0; i < labelAnnotators; i++ {
+		u, err := e.store.CreateUser(ctx, fmt.Sprintf("annotator%d@localhost", i), "", "!", store.RoleAnnotator)
+		if err != nil {
+			return nil, err
+		}
+		for _, pid := range []int64{p.ID, rawP.ID} {
+			if err := e.store.SetMember(ctx, pid, u.ID, store.RoleAnnotator); err != nil {
+				return nil, err
+			}
+		}
+		key, hash, prefix := auth.NewToken()
+		if _, err := e.store.CreateToken(ctx, u.ID, hash, prefix); err != nil {
+			return nil, err
+		}
+		tokens, users = append(tokens, key), append(users, u.ID)
+	}
+	e.store.Pool.Exec(ctx, "ANALYZE")
+	settle(ctx, e)
+
+	rawLat, err := parallel(labelAnnotators, labelRounds, func(i int) error { return rawNextSubmit(ctx, e.store, rawP.ID, users[i]) })
+	if err != nil {
+		return nil, fmt.Errorf("raw: %w", err)
+	}
+	settle(ctx, e)
+
+	srv, client, err := labelServer(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	apiLat, err := parallel(labelAnnotators, labelRounds, func(i int) error { return apiNextSubmit(client, srv.URL, tokens[i], p.ID) })
+	if err != nil {
+		return nil, fmt.Errorf("api: %w", err)
+	}
+	var done int64
+	e.store.Pool.QueryRow(ctx, `SELECT count(*) FROM annotations WHERE project_id = $1`, p.ID).Scan(&done)
+	if done != labelAnnotators*labelRounds {
+		return nil, fmt.Errorf("%d annotations stored, want %d", done, labelAnnotators*labelRounds)
+	}
+	p50, p99 := pct(apiLat, 50), pct(apiLat, 99)
+	r50, r99 := pct(rawLat, 50), pct(rawLat, 99)
+	name := fmt.Sprintf("next+submit, %d annotators, %d tasks", labelAnnotators, n)
+	return []figure{
+		{Scenario: "label", Name: name + ", p50", Value: p50, Unit: "ms", Baseline: r50, BaseName: "raw SQL, same reads and writes", Ratio: p50 / r50},
+		{Scenario: "label", Name: name + ", p99", Value: p99, Unit: "ms", Baseline: r99, BaseName: "raw SQL, same reads and writes", Ratio: p99 / r99},
+	}, nil
+}
+
+// fillTasks COPYs n text tasks into a project (setup, not measured).
+func fillTasks(ctx context.Context, st *store.Store, projectID int64, n int) error {
+	i := 0
+	_, err := st.Pool.CopyFrom(ctx, pgx.Identifier{"tasks"}, []string{"project_id", "data", "data_hash"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			if i == n {
+				return nil, nil
+			}
+			i++
+			data := fmt.Appendf(nil, `{"text": "task %d of the labeling benchmark, a short tweet-sized text"}`, i)
+			h := sha256.Sum256(data)
+			return []any{projectID, json.RawMessage(data), h[:]}, nil
+		}))
+	if err != nil {
+		return err
+	}
+	_, err = st.Pool.Exec(ctx, `UPDATE projects SET task_count = $2 WHERE id = $1`, projectID, n)
+	return err
+}
+
+// labelServer runs Concord's handler on a loopback port.
+func labelServer(ctx context.Context, e *env) (*httptest.Server, *http.Client, error) {
+	cfg := config.Config{SessionMaxAge: time.Hour, DataDir: e.dir, MaxUploadMB: 64, AsyncImportMB: 16}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	blobs, err := media.NewDiskStore(filepath.Join(e.dir, "media"))
+	if err != nil {
+		return nil, nil, err
+	}
+	im := &ingest.Importer{Store: e.store, Blobs: blobs}
+	jobs, err := job.NewClient(e.store.Pool, e.store, im, false, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv := httptest.NewServer(web.New(cfg, e.store, im, jobs, log).Handler())
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: labelAnnotators}}
+	return srv, client, nil
+}
+
+// parallel runs fn rounds times in each of workers goroutines and returns each call's latency in ms.
+func parallel(workers, rounds int, fn func(worker int) error) ([]float64, error) {
+	var mu sync.Mutex
+	var lat []float64
+	var first error
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; r < rounds; r++ {
+				t0 := time.Now()
+				err := fn(w)
+				ms := float64(time.Since(t0).Microseconds()) / 1000
+				mu.Lock()
+				if err != nil && first == nil {
+					first = err
+				}
+				lat = append(lat, ms)
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return lat, first
+}
+
+func pct(xs []float64, p float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(float64(len(s))*p/100))]
+}
+
+// apiNextSubmit asks Concord for the next task and submits a choice for it.
+func apiNextSubmit(c *http.Client, base, token string, projectID int64) error {
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/projects/%d/next", base, projectID), nil)
+	req.Header.Set("Authorization", "Token "+token)
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	var lt struct {
+		Task struct {
+			ID int64 `json:"id"`
+		} `json:"task"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&lt)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || err != nil {
+		return fmt.Errorf("next: %d %v", resp.StatusCode, err)
+	}
+	body := `{"result":[{"id":"r1","from_name":"sentiment","to_name":"text","type":"choices","value":{"choices":["Positive"]}}],"lead_time":3.2}`
+	req, _ = http.NewRequest("POST", fmt.Sprintf("%s/api/tasks/%d/annotations", base, lt.Task.ID), strings.NewReader(body))
+	req.Header.Set("Authorization", "Token "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d-%d", lt.Task.ID, time.Now().UnixNano()))
+	resp, err = c.Do(req)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		return fmt.Errorf("submit: %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// rawNextSubmit does the queue's reads and writes in plain SQL: no HTTP, no
+// auth, no validation, no re-check.
+func rawNextSubmit(ctx context.Context, st *store.Store, projectID, userID int64) error {
+	var taskID int64
+	err := pgx.BeginFunc(ctx, st.Pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE t.project_id = $1 AND NOT t.is_full
+			AND NOT EXISTS (SELECT 1 FROM task_locks l WHERE l.task_id = t.id AND l.expires_at > now())
+			ORDER BY t.id LIMIT 1 FOR UPDATE SKIP LOCKED`, projectID).Scan(&taskID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO task_locks (task_id, user_id, expires_at) VALUES ($1, $2, now() + interval '30 minutes')`, taskID, userID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, st.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO annotations (task_id, project_id, completed_by, result, lead_time)
+			VALUES ($1, $2, $3, '[{"from_name":"sentiment","to_name":"text","type":"choices","value":{"choices":["Positive"]}}]', 3.2)`,
+			taskID, projectID, userID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE tasks SET done_count = done_count + 1, is_full = true WHERE id = $1`, taskID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM task_locks WHERE task_id = $1 AND user_id = $2`, taskID, userID)
+		return err
+	})
+}
