@@ -87,15 +87,11 @@ func (s *Server) project(r *http.Request, act auth.Action) (store.Project, strin
 		return store.Project{}, "", notFound
 	}
 	u, _ := auth.UserFrom(r.Context())
-	p, err := s.store.ProjectByID(r.Context(), id)
+	p, role, err := s.store.ProjectForUser(r.Context(), id, u.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return p, "", problem.NotFound("project")
 	}
 	if err != nil {
-		return p, "", err
-	}
-	role, err := s.store.Membership(r.Context(), id, u.ID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return p, "", err
 	}
 	if !auth.Can(u, role, auth.ViewProject) {

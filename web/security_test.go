@@ -240,3 +240,21 @@ func TestHealth(t *testing.T) {
 		t.Errorf("/readyz with an old schema: %d, want 503", resp.StatusCode)
 	}
 }
+
+// TestCompression checks pages and assets travel gzip-compressed when the browser accepts it.
+func TestCompression(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, path := range []string{"/signin", "/static/css/concord.css", "/static/js/concord.js"} {
+		req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s: %d, Content-Encoding %q, want gzip", path, resp.StatusCode, resp.Header.Get("Content-Encoding"))
+		}
+	}
+}
