@@ -167,6 +167,20 @@ func TestImportInBackground(t *testing.T) {
 	if got, _ := e.store.ProjectByID(context.Background(), p.ID); got.TaskCount != int64(n) {
 		t.Fatalf("%d tasks stored, want %d", got.TaskCount, n)
 	}
+	// The project's jobs page lists the import job as completed (River marks
+	// it so a moment after the work returns).
+	br := e.browser()
+	br.signIn(mgr.Email)
+	var code int
+	var page string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if code, page = br.get(fmt.Sprintf("/projects/%d/jobs", p.ID)); strings.Contains(page, ">completed<") {
+			break
+		}
+	}
+	if code != 200 || !strings.Contains(page, "<td>import</td>") || !strings.Contains(page, ">completed<") {
+		t.Fatalf("jobs page: %d\n%s", code, page)
+	}
 }
 
 // TestImportLimits checks the upload limit (64 MiB in tests) and the page's

@@ -44,6 +44,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/projects/{id}/members/{user_id}/delete", s.adapt(s.removeMember))
 			r.Get("/projects/{id}/label", s.adapt(s.labelPage))
 			r.Get("/projects/{id}/import", s.adapt(s.importPage))
+			r.Get("/projects/{id}/jobs", s.adapt(s.jobsPage))
 			r.Post("/projects/{id}/import", s.adapt(s.importFiles))
 			r.Get("/media/{hash}", s.adapt(s.mediaFile))
 			r.Get("/media/{hash}/peaks", s.adapt(s.mediaPeaks))
