@@ -171,7 +171,6 @@ func TestImportInBackground(t *testing.T) {
 	// it so a moment after the work returns).
 	br := e.browser()
 	br.signIn(mgr.Email)
-	var code int
 	var page string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		if code, page = br.get(fmt.Sprintf("/projects/%d/jobs", p.ID)); strings.Contains(page, ">completed<") {
