@@ -3,7 +3,7 @@ package static
 
 import "embed"
 
-// FS holds css/ and js/.
+// FS holds css/, js/ and vendor/ (third-party scripts, with their licences).
 //
-//go:embed css js
+//go:embed css js vendor
 var FS embed.FS

@@ -34,7 +34,7 @@ func (s *Server) newProjectPage(w http.ResponseWriter, r *http.Request) error {
 	if u, _ := auth.UserFrom(r.Context()); !auth.CanCreateProject(u) {
 		return problem.Forbidden()
 	}
-	f := view.ProjectForm{Fields: store.ProjectFields{MaximumAnnotations: 1, Sampling: "sequential", LockMinutes: store.DefaultLockMinutes}}
+	f := view.ProjectForm{Fields: store.ProjectFields{MaximumAnnotations: 1, Sampling: "sequential", LockMinutes: store.DefaultLockMinutes, RetrainEvery: store.DefaultRetrainEvery}}
 	return render(w, r, http.StatusOK, view.ProjectEdit(s.page(r, "New project"), f))
 }
 
@@ -43,6 +43,12 @@ func projectForm(r *http.Request) store.ProjectFields {
 	n, err := strconv.Atoi(r.PostFormValue("maximum_annotations"))
 	if err != nil {
 		n = 0 // reported by CheckProject
+	}
+	retrain := 0 // the default
+	if v := r.PostFormValue("retrain_every"); v != "" {
+		if retrain, err = strconv.Atoi(v); err != nil {
+			retrain = -1 // reported by CheckProject
+		}
 	}
 	lock := 0 // the default
 	if v := r.PostFormValue("lock_minutes"); v != "" {
@@ -59,6 +65,7 @@ func projectForm(r *http.Request) store.ProjectFields {
 		Sampling:           r.PostFormValue("sampling"),
 		LockMinutes:        lock,
 		ShowOthers:         r.PostFormValue("show_others") == "true",
+		RetrainEvery:       retrain,
 	}
 }
 

@@ -190,7 +190,7 @@ func TestServeEmbedded(t *testing.T) {
 	if _, err := concord("import", "--project", "1", bad); err == nil || !strings.Contains(err.Error(), "bad.jsonl line 2") {
 		t.Fatalf("bad import: %v, want an error naming bad.jsonl line 2", err)
 	}
-	if out, err := concord("migrate", "version"); err != nil || !strings.HasPrefix(out, "version 3 of 3") {
+	if out, err := concord("migrate", "version"); err != nil || !regexp.MustCompile(`^version (\d+) of (\d+)\n$`).MatchString(out) || strings.Fields(out)[1] != strings.Fields(out)[3] {
 		t.Fatalf("migrate version: %q %v", out, err)
 	}
 	if _, err := concord("user", "create", "--email", "ANN@x.org", "--password", "long enough", "--role", "annotator"); err == nil || !strings.Contains(err.Error(), "already exists") {

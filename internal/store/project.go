@@ -18,6 +18,7 @@ type Project struct {
 	Sampling           string    `db:"sampling"`
 	LockMinutes        int       `db:"lock_minutes"`
 	ShowOthers         bool      `db:"show_others"`
+	RetrainEvery       int       `db:"retrain_every"`
 	CreatedBy          *int64    `db:"created_by"`
 	CreatedAt          time.Time `db:"created_at"`
 	UpdatedAt          time.Time `db:"updated_at"`
@@ -26,6 +27,19 @@ type Project struct {
 
 // DefaultLockMinutes is how long a served task stays reserved when a project does not say.
 const DefaultLockMinutes = 30
+
+// DefaultRetrainEvery is how many new labels trigger a training when a project does not say.
+const DefaultRetrainEvery = 50
+
+// defaults fills the settings left at zero.
+func (f *ProjectFields) defaults() {
+	if f.LockMinutes == 0 {
+		f.LockMinutes = DefaultLockMinutes
+	}
+	if f.RetrainEvery == 0 {
+		f.RetrainEvery = DefaultRetrainEvery
+	}
+}
 
 // ProjectFields are the settings a manager writes.
 type ProjectFields struct {
@@ -37,26 +51,25 @@ type ProjectFields struct {
 	Sampling           string
 	LockMinutes        int  // how long a served task stays reserved for its annotator
 	ShowOthers         bool // whether annotators may see each other's annotations
+	RetrainEvery       int  // new labels that trigger a training of the in-house model
 }
 
 const projectColumns = `p.id, p.title, p.description, p.label_config, p.expert_instruction,
-	p.maximum_annotations, p.sampling, p.lock_minutes, p.show_others, p.created_by, p.created_at, p.updated_at,
+	p.maximum_annotations, p.sampling, p.lock_minutes, p.show_others, p.retrain_every, p.created_by, p.created_at, p.updated_at,
 	p.task_count`
 
 // CreateProject adds a project and makes its creator a manager of it.
 func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int64) (Project, error) {
-	if f.LockMinutes == 0 {
-		f.LockMinutes = DefaultLockMinutes
-	}
+	f.defaults()
 	var p Project
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx, `
 			INSERT INTO projects (title, description, label_config, expert_instruction, maximum_annotations, sampling,
-				lock_minutes, show_others, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+				lock_minutes, show_others, retrain_every, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 			f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling,
-			f.LockMinutes, f.ShowOthers, creator).Scan(&id)
+			f.LockMinutes, f.ShowOthers, f.RetrainEvery, creator).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -108,17 +121,16 @@ func (s *Store) ProjectsOf(ctx context.Context, userID int64) ([]Project, error)
 
 // UpdateProject replaces a project's settings.
 func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (Project, error) {
-	if f.LockMinutes == 0 {
-		f.LockMinutes = DefaultLockMinutes
-	}
+	f.defaults()
 	var p Project
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		err := mustAffect(tx.Exec(ctx, `
 			UPDATE projects SET title = $2, description = $3, label_config = $4, expert_instruction = $5,
-				maximum_annotations = $6, sampling = $7, lock_minutes = $8, show_others = $9, updated_at = now()
+				maximum_annotations = $6, sampling = $7, lock_minutes = $8, show_others = $9, retrain_every = $10,
+				updated_at = now()
 			WHERE id = $1`,
 			id, f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling,
-			f.LockMinutes, f.ShowOthers))
+			f.LockMinutes, f.ShowOthers, f.RetrainEvery))
 		if err != nil {
 			return err
 		}

@@ -53,6 +53,12 @@ func CheckProject(f *store.ProjectFields) FieldErrors {
 	if f.LockMinutes == 0 {
 		f.LockMinutes = store.DefaultLockMinutes
 	}
+	if f.RetrainEvery == 0 {
+		f.RetrainEvery = store.DefaultRetrainEvery
+	}
+	if f.RetrainEvery < 1 || f.RetrainEvery > 100000 {
+		errs["retrain_every"] = "give a number of new labels from 1 to 100000"
+	}
 	if f.LockMinutes < 1 || f.LockMinutes > 1440 {
 		errs["lock_minutes"] = "give a lock time from 1 to 1440 minutes"
 	}
@@ -79,6 +85,7 @@ type projectJSON struct {
 	Sampling           string         `json:"sampling"`
 	LockMinutes        int            `json:"lock_minutes"`
 	ShowOthers         bool           `json:"show_others_annotations"`
+	RetrainEvery       int            `json:"retrain_every"`
 	CreatedBy          *int64         `json:"created_by"`
 	CreatedAt          time.Time      `json:"created_at"`
 	UpdatedAt          time.Time      `json:"updated_at"`
@@ -90,7 +97,7 @@ func toProjectJSON(p store.Project) projectJSON {
 		ID: p.ID, Title: p.Title, Description: p.Description, LabelConfig: p.LabelConfig,
 		ParsedLabelConfig: parsedConfig(p.LabelConfig), ExpertInstruction: p.ExpertInstruction,
 		MaximumAnnotations: p.MaximumAnnotations, Sampling: samplingLabel[p.Sampling],
-		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers,
+		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers, RetrainEvery: p.RetrainEvery,
 		CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, TaskNumber: p.TaskCount,
 	}
 }
@@ -127,6 +134,7 @@ type projectInput struct {
 	Sampling           *string `json:"sampling"`
 	LockMinutes        *int    `json:"lock_minutes"`
 	ShowOthers         *bool   `json:"show_others_annotations"`
+	RetrainEvery       *int    `json:"retrain_every"`
 }
 
 // apply writes the fields present in in over f.
@@ -149,6 +157,9 @@ func (in projectInput) apply(f *store.ProjectFields) {
 	}
 	if in.ShowOthers != nil {
 		f.ShowOthers = *in.ShowOthers
+	}
+	if in.RetrainEvery != nil {
+		f.RetrainEvery = *in.RetrainEvery
 	}
 }
 
@@ -194,7 +205,7 @@ func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	f := store.ProjectFields{Title: "New Project", MaximumAnnotations: 1, Sampling: "sequential", LockMinutes: store.DefaultLockMinutes}
+	f := store.ProjectFields{Title: "New Project", MaximumAnnotations: 1, Sampling: "sequential", LockMinutes: store.DefaultLockMinutes, RetrainEvery: store.DefaultRetrainEvery}
 	in.apply(&f)
 	if err := checked(&f); err != nil {
 		return err
@@ -262,6 +273,6 @@ func FieldsOf(p store.Project) store.ProjectFields {
 	return store.ProjectFields{
 		Title: p.Title, Description: p.Description, LabelConfig: p.LabelConfig,
 		ExpertInstruction: p.ExpertInstruction, MaximumAnnotations: p.MaximumAnnotations, Sampling: p.Sampling,
-		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers,
+		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers, RetrainEvery: p.RetrainEvery,
 	}
 }

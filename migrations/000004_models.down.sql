@@ -1,0 +1,2 @@
+DROP TABLE model_versions;
+ALTER TABLE projects DROP COLUMN retrain_every;
