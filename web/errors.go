@@ -52,6 +52,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	view.ErrorPage(p, pe.Status, pe.Msg).Render(r.Context(), w)
 }
 
+// isAPI says the caller is a program (the API, the websocket), answered in JSON.
 func isAPI(r *http.Request) bool {
-	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api"
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api" || r.URL.Path == "/ws"
 }

@@ -54,6 +54,9 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/account/password", s.adapt(s.changePassword))
 		})
 
+		// Live events over a websocket, for signed-in users or API tokens.
+		r.With(s.requireAPIUser).Get("/ws", s.adapt(s.websocket))
+
 		// The JSON API: signed-in users or API tokens; its own routes table.
 		r.Route("/api", func(r chi.Router) {
 			r.Use(s.requireAPIUser)

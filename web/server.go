@@ -13,10 +13,21 @@ import (
 	"concord/internal/config"
 	"concord/internal/ingest"
 	"concord/internal/job"
+	"concord/internal/live"
 	"concord/internal/media"
 	"concord/internal/store"
 	"concord/web/api"
 )
+
+// Deps are what the server is built from.
+type Deps struct {
+	Config   config.Config
+	Store    *store.Store
+	Importer *ingest.Importer
+	Jobs     *job.Client // inserts jobs; works them too when the worker runs in-process
+	Hub      *live.Hub   // this process's websocket clients
+	Log      *slog.Logger
+}
 
 // Server holds the dependencies of every handler.
 type Server struct {
@@ -26,12 +37,14 @@ type Server struct {
 	sessions    *scs.SessionManager
 	api         *api.API
 	blobs       media.Blobs
+	hub         *live.Hub
 	crossOrigin *http.CrossOriginProtection
 }
 
 // New makes the server. Sessions live in PostgreSQL; expired ones are pruned by
 // a background job, not by a goroutine of every server process.
-func New(cfg config.Config, st *store.Store, im *ingest.Importer, jobs *job.Client, log *slog.Logger) *Server {
+func New(d Deps) *Server {
+	cfg, st, log := d.Config, d.Store, d.Log
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool, 0)
 	sm.Lifetime = cfg.SessionMaxAge
@@ -50,8 +63,9 @@ func New(cfg config.Config, st *store.Store, im *ingest.Importer, jobs *job.Clie
 		store:       st,
 		log:         log,
 		sessions:    sm,
-		api:         api.New(cfg, st, im, jobs),
-		blobs:       im.Blobs,
+		api:         api.New(cfg, st, d.Importer, d.Jobs, log),
+		blobs:       d.Importer.Blobs,
+		hub:         d.Hub,
 		crossOrigin: http.NewCrossOriginProtection(),
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"concord/internal/config"
 	"concord/internal/ingest"
 	"concord/internal/job"
+	"concord/internal/live"
 	"concord/internal/media"
 	"concord/internal/store"
 	"concord/internal/store/storetest"
@@ -57,7 +58,12 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { jobs.Stop(context.Background()) })
-	srv := httptest.NewServer(web.New(cfg, st, im, jobs, log).Handler())
+	hub := live.NewHub(log)
+	hubCtx, stopHub := context.WithCancel(context.Background())
+	go hub.Run(hubCtx)
+	go live.Listen(hubCtx, storetest.URLOf(st), hub, log)
+	t.Cleanup(stopHub)
+	srv := httptest.NewServer(web.New(web.Deps{Config: cfg, Store: st, Importer: im, Jobs: jobs, Hub: hub, Log: log}).Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: st, srv: srv}
 }

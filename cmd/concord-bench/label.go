@@ -21,6 +21,7 @@ import (
 	"concord/internal/config"
 	"concord/internal/ingest"
 	"concord/internal/job"
+	"concord/internal/live"
 	"concord/internal/media"
 	"concord/internal/store"
 	"concord/web"
@@ -149,7 +150,7 @@ func labelServer(ctx context.Context, e *env) (*httptest.Server, *http.Client, e
 	if err != nil {
 		return nil, nil, err
 	}
-	srv := httptest.NewServer(web.New(cfg, e.store, im, jobs, log).Handler())
+	srv := httptest.NewServer(web.New(web.Deps{Config: cfg, Store: e.store, Importer: im, Jobs: jobs, Hub: live.NewHub(log), Log: log}).Handler())
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: labelAnnotators}}
 	return srv, client, nil
 }

@@ -13,6 +13,7 @@ import (
 	"concord/internal/auth"
 	"concord/internal/config"
 	"concord/internal/job"
+	"concord/internal/live"
 	"concord/internal/store"
 	"concord/web"
 )
@@ -47,7 +48,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("start worker: %w", err)
 		}
 	}
-	srv := web.New(cfg, db.store, im, jobs, log).HTTPServer(cfg.Addr)
+	hub := live.NewHub(log)
+	go hub.Run(ctx)
+	go live.Listen(ctx, db.url, hub, log)
+	srv := web.New(web.Deps{Config: cfg, Store: db.store, Importer: im, Jobs: jobs, Hub: hub, Log: log}).HTTPServer(cfg.Addr)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"concord/internal/ingest"
+	"concord/internal/live"
 	"concord/internal/store"
 )
 
@@ -60,7 +61,12 @@ func (w *ImportWorker) Work(ctx context.Context, j *river.Job[ImportArgs]) error
 	if err := w.store.StartImport(ctx, im.ID); err != nil {
 		return err
 	}
-	progress := func(done int64) { w.store.ImportProgress(context.WithoutCancel(ctx), im.ID, done) }
+	progress := func(done int64) {
+		ctx := context.WithoutCancel(ctx)
+		w.store.ImportProgress(ctx, im.ID, done)
+		data, _ := json.Marshal(map[string]int64{"done": done, "total": im.BytesTotal})
+		live.Notify(ctx, w.store.Pool, live.Event{Project: im.ProjectID, Type: live.TypeImportProgress, ID: im.ID, Data: data})
+	}
 	var createdBy int64
 	if im.CreatedBy != nil {
 		createdBy = *im.CreatedBy
@@ -74,6 +80,8 @@ func (w *ImportWorker) Work(ctx context.Context, j *river.Job[ImportArgs]) error
 		return err
 	}
 	RemoveUpload(files)
+	data, _ := json.Marshal(map[string]any{"tasks": out.TasksCreated, "error": out.Error})
+	live.Notify(ctx, w.store.Pool, live.Event{Project: im.ProjectID, Type: live.TypeImportFinished, ID: im.ID, Data: data})
 	return nil
 }
 

@@ -4,6 +4,8 @@
 package api
 
 import (
+	"context"
+	"log/slog"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +20,7 @@ import (
 	"concord/internal/config"
 	"concord/internal/ingest"
 	"concord/internal/job"
+	"concord/internal/live"
 	"concord/internal/store"
 	"concord/web/problem"
 )
@@ -34,14 +37,23 @@ type API struct {
 	store     *store.Store
 	importer  *ingest.Importer
 	jobs      *job.Client
+	log       *slog.Logger
 	uploadDir string
 	openTasks openTaskCache
 }
 
 // New makes the API. Uploads are spooled under the data directory, where the
 // workers that import them can read them.
-func New(cfg config.Config, st *store.Store, im *ingest.Importer, jobs *job.Client) *API {
-	return &API{cfg: cfg, store: st, importer: im, jobs: jobs, uploadDir: filepath.Join(cfg.DataDir, "uploads")}
+func New(cfg config.Config, st *store.Store, im *ingest.Importer, jobs *job.Client, log *slog.Logger) *API {
+	return &API{cfg: cfg, store: st, importer: im, jobs: jobs, log: log, uploadDir: filepath.Join(cfg.DataDir, "uploads")}
+}
+
+// notify tells every Concord process's live pages about a committed change; a
+// failure only costs a live update, so it is logged, not returned.
+func (a *API) notify(ctx context.Context, e live.Event) {
+	if err := live.Notify(context.WithoutCancel(ctx), a.store.Pool, e); err != nil {
+		a.log.Warn("live event not sent", "type", e.Type, "project", e.Project, "err", err)
+	}
 }
 
 // writeJSON writes v as JSON with a status.

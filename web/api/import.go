@@ -18,6 +18,7 @@ import (
 	"concord/internal/auth"
 	"concord/internal/ingest"
 	"concord/internal/job"
+	"concord/internal/live"
 	"concord/internal/store"
 	"concord/web/problem"
 )
@@ -95,6 +96,8 @@ func (a *API) Import(r *http.Request, p store.Project, files []ingest.File, skip
 	if err := a.store.FinishImport(ctx, im.ID, out); err != nil {
 		return ImportResult{}, err
 	}
+	data, _ := json.Marshal(map[string]any{"tasks": out.TasksCreated, "error": out.Error})
+	a.notify(ctx, live.Event{Project: p.ID, Type: live.TypeImportFinished, ID: im.ID, Data: data})
 	if refused {
 		pr, _ := ingest.AsProblem(err)
 		return ImportResult{}, problem.Invalid(pr.Error()+" (nothing was imported; fix the record, or import with skip_invalid=true to skip bad records)", pr)

@@ -11,6 +11,7 @@ import (
 
 	"concord/internal/auth"
 	"concord/internal/labeling"
+	"concord/internal/live"
 	"concord/internal/store"
 	"concord/web/problem"
 )
@@ -281,6 +282,9 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 	status := http.StatusCreated
 	if !created {
 		status = http.StatusOK
+	} else {
+		data, _ := json.Marshal(map[string]int64{"task": t.ID, "completed_by": caller(r).ID})
+		a.notify(r.Context(), live.Event{Project: p.ID, Type: live.TypeAnnotationCreated, ID: ann.ID, Data: data})
 	}
 	return writeJSON(w, status, toAnnotationJSON(ann))
 }

@@ -84,6 +84,9 @@ func URL(t testing.TB) string {
 	return withDatabase(serverURL, name)
 }
 
+// URLOf returns the URL of a Store made by New (for a second connection, such as a listener).
+func URLOf(s *store.Store) string { return s.Pool.Config().ConnString() }
+
 // New opens a Store on a fresh migrated database for t, closed when t ends.
 func New(t testing.TB) *store.Store {
 	t.Helper()
