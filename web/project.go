@@ -116,7 +116,16 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, _ := auth.UserFrom(r.Context())
-	return render(w, r, http.StatusOK, view.ProjectView(s.page(r, p.Title), p, auth.Can(u, role, auth.ManageProject)))
+	canManage := auth.Can(u, role, auth.ManageProject)
+	var stats *store.ProjectStats
+	if canManage {
+		st, err := s.store.StatsOf(r.Context(), p.ID)
+		if err != nil {
+			return err
+		}
+		stats = &st
+	}
+	return render(w, r, http.StatusOK, view.ProjectView(s.page(r, p.Title), p, canManage, stats))
 }
 
 func (s *Server) projectSettingsPage(w http.ResponseWriter, r *http.Request) error {

@@ -75,3 +75,29 @@ func TestLiveEvents(t *testing.T) {
 		t.Fatalf("anonymous websocket: %v %v, want 401", resp, err)
 	}
 }
+
+// TestProjectPageLive checks the manager's project page shows progress and
+// loads the live script.
+func TestProjectPageLive(t *testing.T) {
+	t.Parallel()
+	e, p, tok := labelEnv(t, 2, 1, "ann")
+	var lt labelingTask
+	e.call(tok["ann"], "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, &lt)
+	e.submit(tok["ann"], lt.Task.ID, "k", map[string]any{"result": choice("Positive")})
+	var st struct {
+		Tasks, Completed, Annotations int
+		Annotators                    []struct{ Email string }
+	}
+	if code := e.call(tok["manager"], "GET", fmt.Sprintf("/api/projects/%d/stats", p.ID), nil, &st); code != 200 || st.Tasks != 2 || st.Completed != 1 || st.Annotations != 1 || len(st.Annotators) != 1 || st.Annotators[0].Email != "ann@x.org" {
+		t.Fatalf("stats: %d %+v", code, st)
+	}
+	if code := e.call(tok["ann"], "GET", fmt.Sprintf("/api/projects/%d/stats", p.ID), nil, nil); code != 403 {
+		t.Fatalf("an annotator reads the project's stats: %d, want 403", code)
+	}
+	br := e.browser()
+	br.signIn("manager@x.org")
+	code, page := br.get(fmt.Sprintf("/projects/%d", p.ID))
+	if code != 200 || !strings.Contains(page, `id="stat-completed">1<`) || !strings.Contains(page, "/static/js/live.js") {
+		t.Fatalf("project page: %d\n%s", code, page)
+	}
+}

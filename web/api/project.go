@@ -276,3 +276,19 @@ func FieldsOf(p store.Project) store.ProjectFields {
 		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers, RetrainEvery: p.RetrainEvery,
 	}
 }
+
+// stats answers GET /api/projects/{id}/stats: the project's progress, for its live page.
+func (a *API) stats(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := a.project(r, id, auth.ManageProject); err != nil {
+		return err
+	}
+	st, err := a.store.StatsOf(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, st)
+}

@@ -17,6 +17,7 @@ func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
 	r.Get("/projects/{id}", adapt(a.getProject))
 	r.Patch("/projects/{id}", adapt(a.updateProject))
 	r.Delete("/projects/{id}", adapt(a.deleteProject))
+	r.Get("/projects/{id}/stats", adapt(a.stats))
 
 	r.Get("/projects/{id}/members", adapt(a.listMembers))
 	r.Post("/projects/{id}/members", adapt(a.addMember))
