@@ -109,7 +109,7 @@ func newWorkspace(t *testing.T, config string, fill func(e *env, token string, p
 func (w *workspace) do(what string, d time.Duration, steps ...chromedp.Action[chromedp.Void]) {
 	w.t.Helper()
 	if err := chromedp.Do(within(w.ctx, d), steps...); err != nil {
-		status, _ := chromedp.Run(within(w.ctx, 2*time.Second), chromedp.Evaluate[string](`(document.querySelector('.label-bar .status') || {}).textContent || ''`))
+		status, _ := chromedp.Run(within(w.ctx, 2*time.Second), chromedp.Evaluate[string](`(document.querySelector('.label-bar .status') || {}).textContent + ' / ' + document.querySelector('#task-root').innerText.slice(0, 80) + ' / ' + document.querySelector('dialog[open]')`))
 		w.t.Fatalf("%s: %v (page status %q)", what, err, status)
 	}
 }
@@ -128,7 +128,7 @@ func eval[T any](w *workspace, script string) T {
 func (w *workspace) waitShown(id int64) {
 	w.t.Helper()
 	w.do(fmt.Sprintf("show task %d", id), 15*time.Second,
-		chromedp.Poll[chromedp.Void](fmt.Sprintf(`(document.querySelector('.task-id') || {}).textContent === 'Task #%d'`, id)))
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`(document.querySelector('.task-id') || {}).textContent === 'Task #%d'`, id), chromedp.WithPollingInterval(50*time.Millisecond)))
 }
 
 // annotations reads the project's stored annotations, oldest first.
@@ -429,5 +429,62 @@ func TestLabelAudioRegion(t *testing.T) {
 	}
 	if texts, _ := text.Value.Text.([]any); text.ID != region.ID || text.FromName != "transcription" || len(texts) != 1 || texts[0] != "three" {
 		t.Errorf("stored transcription %+v for region %q", *text, region.ID)
+	}
+}
+
+// TestLabelSkipBackAndEdit skips a task with a reason, goes back to it with
+// Ctrl+Backspace and labels it: the stored annotation is updated, not doubled.
+func TestLabelSkipBackAndEdit(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t, preset(t, "sentiment"), textTasks("first", "second"))
+	w.waitShown(w.tasks[0])
+	w.do("skip with a reason", 10*time.Second,
+		chromedp.KeyEvent(" ", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.WaitVisible(`#skip-reason`),
+		chromedp.SendKeys(`#skip-reason`, "not English\r"))
+	w.waitShown(w.tasks[1])
+	a := w.waitAnnotations(1)[0]
+	if !a.Cancelled || len(a.Result) != 0 {
+		t.Fatalf("skip stored %+v", a)
+	}
+	var reason string
+	w.e.store.Pool.QueryRow(context.Background(), `SELECT skip_reason FROM annotations WHERE task_id = $1`, w.tasks[0]).Scan(&reason)
+	if reason != "not English" {
+		t.Errorf("skip reason %q", reason)
+	}
+	w.do("back, label, update", 10*time.Second,
+		chromedp.KeyEvent(kb.Backspace, chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelector('.task-id').textContent === 'Task #%d'`, w.tasks[0])),
+		chromedp.WaitVisible(`//button[@id="btn-submit"][text()="Update"]`),
+		chromedp.KeyEvent("1"),
+		chromedp.WaitVisible(`//button[@aria-pressed="true"][contains(., "Positive")]`),
+		ctrlEnter())
+	w.waitShown(w.tasks[1]) // forward again, to the task the queue holds for me
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if as := w.annotations(); len(as) == 1 && !as[0].Cancelled {
+			break
+		}
+	}
+	as := w.annotations()
+	if len(as) != 1 || as[0].Cancelled || len(as[0].Result) != 1 || strings.Join(as[0].Result[0].Value.Choices, ",") != "Positive" {
+		t.Fatalf("after the edit: %+v", as)
+	}
+}
+
+// TestLabelDraftSurvivesReload labels without submitting, waits for the
+// autosave, and reloads: the same task comes back with the draft filled in.
+func TestLabelDraftSurvivesReload(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t, preset(t, "sentiment"), textTasks("first", "second"))
+	w.waitShown(w.tasks[0])
+	w.do("label, wait for the draft, reload", 15*time.Second,
+		chromedp.KeyEvent("3"),
+		chromedp.Poll[chromedp.Void](`document.querySelector('.label-bar .status').textContent === 'Draft saved'`),
+		chromedp.Reload(),
+		chromedp.WaitVisible(`#task-root .obj`))
+	w.waitShown(w.tasks[0])
+	w.do("the draft is shown", 5*time.Second, chromedp.WaitVisible(`//button[@aria-pressed="true"][contains(., "Neutral")]`))
+	if as := w.annotations(); len(as) != 0 {
+		t.Fatalf("a draft made annotations: %+v", as)
 	}
 }

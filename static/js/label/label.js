@@ -52,7 +52,7 @@
   let queueV = null;     // the queue's task, kept while going back through history
   let nextP = null;      // the prefetched next task: a promise of a labeling task, or null (204)
   let hist = null, histMore = true; // my earlier annotations, newest first
-  let busy = false, lastDone = 0, enterDown = false;
+  let busy = false, autoV = null, autoAt = 0, enterDown = false;
   const keys = new Map(); // hotkey -> {ctl, label}
 
   // ----- results -----
@@ -314,7 +314,7 @@
 
   // ----- submit, skip, back, forward -----
   async function submit(skipReason) {
-    if (busy || !V || Date.now() - lastDone < 350) return; // a double press must not submit the next task too
+    if (busy || !V || (V === autoV && Date.now() - autoAt < 350)) return; // a double press must not submit the next task too
     const skipping = skipReason !== undefined, ann = V.lt.annotation;
     if (!skipping) { const errs = check(); if (errs.length) return showErrors(errs); }
     busy = true;
@@ -331,7 +331,7 @@
       if (r.status === 422) { v.key = null; busy = false; return showErrors(Array.isArray(a.details) && a.details.length ? a.details : [{ error: a.error || "refused" }]); }
       if (r.status === 409 && !ann) { // someone (I, in another tab) already labeled it: go on
         status(a.error || "Already annotated", true);
-        lastDone = Date.now(); v.done = true;
+        v.done = true;
         await forward(v);
         busy = false;
         return;
@@ -344,8 +344,8 @@
         const p = v.lt.progress;
         if (p) v.progress = { done_today: (p.done_today || 0) + 1, done: (p.done || 0) + 1, remaining: Math.max(0, (p.remaining || 0) - 1) };
       } else ann.result = body.result;
-      lastDone = Date.now();
       await forward(v);
+      autoV = V; autoAt = Date.now();
     } catch (e) {
       status(`Not saved (${e.message}). Ctrl+Enter tries again with the same key.`, true);
     }
