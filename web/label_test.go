@@ -134,6 +134,14 @@ func TestQueueLocksAndSkips(t *testing.T) {
 	if a2.Task.ID != a1.Task.ID {
 		t.Fatalf("asking again gave ann task %d, not the one she holds (%d)", a2.Task.ID, a1.Task.ID)
 	}
+	// Prefetch: asking with the task on screen excluded reserves another; a
+	// plain ask still gives the one on screen first.
+	var pre, again labelingTask
+	e.call(tok["ann"], "GET", fmt.Sprintf("/api/projects/%d/next?exclude=%d", p.ID, a1.Task.ID), nil, &pre)
+	e.call(tok["ann"], "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, &again)
+	if pre.Task.ID == a1.Task.ID || pre.Task.ID == b1.Task.ID || again.Task.ID != a1.Task.ID {
+		t.Fatalf("prefetch gave %d, then next gave %d; want a new task, then %d again", pre.Task.ID, again.Task.ID, a1.Task.ID)
+	}
 	// Skip: stored as cancelled with its reason; ann moves on, the task stays open.
 	if code, _ := e.submit(tok["ann"], a1.Task.ID, "skip-1", map[string]any{"result": []any{}, "was_cancelled": true, "skip_reason": "unreadable"}); code != 201 {
 		t.Fatalf("skip: %d", code)

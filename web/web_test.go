@@ -50,7 +50,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	im := &ingest.Importer{Store: st, Blobs: blobs}
-	jobs, err := job.NewClient(st.Pool, st, im, true, log)
+	jobs, err := job.NewClient(st.Pool, st, im, job.Options{Work: true}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

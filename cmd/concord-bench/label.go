@@ -146,7 +146,7 @@ func labelServer(ctx context.Context, e *env) (*httptest.Server, *http.Client, e
 		return nil, nil, err
 	}
 	im := &ingest.Importer{Store: e.store, Blobs: blobs}
-	jobs, err := job.NewClient(e.store.Pool, e.store, im, false, log)
+	jobs, err := job.NewClient(e.store.Pool, e.store, im, job.Options{}, log)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -39,7 +39,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	jobs, err := job.NewClient(db.store.Pool, db.store, im, cfg.Worker, log)
+	jobs, err := job.NewClient(db.store.Pool, db.store, im, job.Options{Work: cfg.Worker}, log)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func work(ctx context.Context, args []string, getenv func(string) string, stderr
 	if err != nil {
 		return err
 	}
-	jobs, err := job.NewClient(db.store.Pool, db.store, im, true, log)
+	jobs, err := job.NewClient(db.store.Pool, db.store, im, job.Options{Work: true}, log)
 	if err != nil {
 		return err
 	}

@@ -37,12 +37,18 @@ type ImportWorker struct {
 	importer *ingest.Importer
 }
 
-// Timeout lets a large import run as long as it needs.
+// Timeout lets a large import run as long as it needs (see guard.go for how a
+// dead worker's import is found and retried).
 func (w *ImportWorker) Timeout(*river.Job[ImportArgs]) time.Duration { return -1 }
 
 // Work runs the import and records its outcome. A refused file is the user's
 // mistake, recorded as a failed import, not retried.
 func (w *ImportWorker) Work(ctx context.Context, j *river.Job[ImportArgs]) error {
+	release, err := guard(ctx, w.store, j.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	im, err := w.store.ImportByID(ctx, j.Args.ProjectID, j.Args.ImportID)
 	if err != nil {
 		return err

@@ -28,6 +28,7 @@ func workers(st *store.Store, im *ingest.Importer) *river.Workers {
 	w := river.NewWorkers()
 	river.AddWorker(w, &PruneWorker{store: st})
 	river.AddWorker(w, &ImportWorker{store: st, importer: im})
+	river.AddWorker(w, &ReapWorker{store: st})
 	return w
 }
 
@@ -37,15 +38,23 @@ func periodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(15*time.Second),
+			func() (river.JobArgs, *river.InsertOpts) { return ReapArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
 	}
 }
 
-// NewClient makes a River client. With work set it also works jobs (call
-// Start); without, it only inserts them.
-func NewClient(pool *pgxpool.Pool, st *store.Store, im *ingest.Importer, work bool, log *slog.Logger) (*Client, error) {
+// Options tune the River client.
+type Options struct {
+	// Work makes the client work jobs (call Start); without, it only inserts them.
+	Work bool
+}
+
+// NewClient makes a River client.
+func NewClient(pool *pgxpool.Pool, st *store.Store, im *ingest.Importer, opts Options, log *slog.Logger) (*Client, error) {
 	// River reports routine progress at info level every few seconds: keep its warnings only.
 	cfg := &river.Config{Workers: workers(st, im), Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn})}
-	if work {
+	if opts.Work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}}
 		cfg.PeriodicJobs = periodic()
 	}

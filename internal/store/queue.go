@@ -14,12 +14,17 @@ import (
 // remaining slots are not all reserved by others, in the project's sampling
 // order. Rows taken by concurrent callers are skipped, never waited on.
 // ErrNotFound when nothing is left for this annotator.
-func (s *Store) NextTask(ctx context.Context, p Project, userID int64) (Task, error) {
+// Tasks in exclude are neither returned nor given up: the page asks for the
+// task after the one on screen, to have it ready.
+func (s *Store) NextTask(ctx context.Context, p Project, userID int64, exclude []int64) (Task, error) {
+	if exclude == nil {
+		exclude = []int64{}
+	}
 	var t Task
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
-		id, err := heldTask(ctx, tx, p.ID, userID)
+		id, err := heldTask(ctx, tx, p.ID, userID, exclude)
 		if errors.Is(err, pgx.ErrNoRows) {
-			id, err = reserve(ctx, tx, p, userID)
+			id, err = reserve(ctx, tx, p, userID, exclude)
 		}
 		if err != nil {
 			return noRows(err)
@@ -36,13 +41,14 @@ func (s *Store) NextTask(ctx context.Context, p Project, userID int64) (Task, er
 }
 
 // heldTask finds an open task the annotator holds a live lock on and has not annotated.
-func heldTask(ctx context.Context, tx pgx.Tx, projectID, userID int64) (int64, error) {
+func heldTask(ctx context.Context, tx pgx.Tx, projectID, userID int64, exclude []int64) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `
 		SELECT l.task_id FROM task_locks l JOIN tasks t ON t.id = l.task_id
 		WHERE l.user_id = $2 AND l.expires_at > now() AND t.project_id = $1 AND NOT t.is_full
 		  AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported)
-		ORDER BY l.expires_at DESC LIMIT 1`, projectID, userID).Scan(&id)
+		  AND l.task_id <> ALL($3)
+		ORDER BY l.expires_at, l.task_id LIMIT 1`, projectID, userID, exclude).Scan(&id)
 	return id, err
 }
 
@@ -53,8 +59,8 @@ const maxPicks = 20
 // snapshot may predate a reservation committed by a concurrent caller that
 // held the row a moment ago; a fresh statement sees it, so the task is
 // re-counted and, if its slots are gone, another is picked.
-func reserve(ctx context.Context, tx pgx.Tx, p Project, userID int64) (int64, error) {
-	taken := []int64{}
+func reserve(ctx context.Context, tx pgx.Tx, p Project, userID int64, exclude []int64) (int64, error) {
+	taken := append([]int64{}, exclude...)
 	for range maxPicks {
 		id, err := pickTask(ctx, tx, p, userID, taken)
 		if err != nil {

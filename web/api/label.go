@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"concord/internal/auth"
@@ -40,7 +41,8 @@ type draftJSON struct {
 	Result json.RawMessage `json:"result"`
 }
 
-// next answers GET /api/projects/{id}/next: the caller's next task, reserved for them.
+// next answers GET /api/projects/{id}/next: the caller's next task, reserved
+// for them; ?exclude=12,13 asks for one other than those (to prefetch).
 func (a *API) next(w http.ResponseWriter, r *http.Request) error {
 	id, err := idParam(r, "id")
 	if err != nil {
@@ -50,7 +52,13 @@ func (a *API) next(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := a.store.NextTask(r.Context(), p, caller(r).ID)
+	var exclude []int64
+	for _, v := range strings.Split(r.URL.Query().Get("exclude"), ",") {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && len(exclude) < 10 {
+			exclude = append(exclude, id)
+		}
+	}
+	t, err := a.store.NextTask(r.Context(), p, caller(r).ID, exclude)
 	if errors.Is(err, store.ErrNotFound) {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
