@@ -256,3 +256,5 @@ func rawNextSubmit(ctx context.Context, st *store.Store, projectID, userID int64
 		return err
 	})
 }
+
+func decode(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }

@@ -44,6 +44,8 @@ type scenario struct {
 
 var scenarios = []scenario{
 	{"import", "import N generated JSONL text tasks (~200 bytes each) vs raw COPY of the same rows", benchImport},
+	{"pages", "first-load weight of the labeling pages (text classification, audio), gzip", benchPages},
+	{"live", "5,000 websocket clients on one project: submission to event at every client; memory per connection", benchLive},
 	{"label", "next + submit through the API, 64 concurrent annotators, 1M tasks, vs raw SQL doing the same reads and writes", benchLabel},
 }
 
