@@ -165,3 +165,32 @@ func TestBrowserImport(t *testing.T) {
 		t.Fatalf("%d tasks stored, want %d", got.TaskCount, len(wavs))
 	}
 }
+
+// TestBrowserLiveProgress opens a project page as its manager; an annotation
+// submitted elsewhere updates the page's counts without a reload.
+func TestBrowserLiveProgress(t *testing.T) {
+	t.Parallel()
+	e, p, tok := labelEnv(t, 2, 1, "ann")
+	ctx := chrome(t)
+	step := within(ctx, time.Minute)
+	err := chromedp.Do(step,
+		chromedp.Navigate(e.srv.URL+"/signin"),
+		chromedp.SendKeys(`#email`, "manager@x.org"),
+		chromedp.SendKeys(`#password`, testPassword),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`//h1[text()="Projects"]`),
+		chromedp.Navigate(fmt.Sprintf("%s/projects/%d", e.srv.URL, p.ID)),
+		chromedp.WaitVisible(`#stat-annotations`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := chromedp.Run(step, chromedp.Text(`#stat-annotations`))
+	time.Sleep(500 * time.Millisecond) // let the page's websocket subscribe
+	var lt labelingTask
+	e.call(tok["ann"], "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, &lt)
+	e.submit(tok["ann"], lt.Task.ID, "live", map[string]any{"result": choice("Negative")})
+	if err := chromedp.Do(step, chromedp.WaitVisible(`//dd[@id="stat-annotations"][text()="1"]`), chromedp.WaitVisible(`//table[@id="annotators"]//td[text()="ann@x.org"]`)); err != nil {
+		t.Fatalf("the page did not update (it showed %q before): %v", before, err)
+	}
+}
