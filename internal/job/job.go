@@ -29,6 +29,8 @@ func workers(st *store.Store, im *ingest.Importer) *river.Workers {
 	river.AddWorker(w, &PruneWorker{store: st})
 	river.AddWorker(w, &ImportWorker{store: st, importer: im})
 	river.AddWorker(w, &ReapWorker{store: st})
+	river.AddWorker(w, &TrainWorker{store: st, blobs: im.Blobs})
+	river.AddWorker(w, &PrelabelWorker{store: st, blobs: im.Blobs})
 	return w
 }
 

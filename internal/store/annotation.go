@@ -36,6 +36,9 @@ type Submission struct {
 	SkipReason     string
 	LeadTime       float64
 	IdempotencyKey string // the same key again returns the first annotation
+	// Then, when set, runs in the submission's transaction after a new
+	// annotation is stored (to enqueue the jobs it makes due).
+	Then func(tx pgx.Tx) error
 }
 
 // LabelingState is what an annotator has of a task besides its data: their
@@ -116,7 +119,10 @@ func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) 
 		_, err = tx.Exec(ctx, `
 			WITH l AS (DELETE FROM task_locks WHERE task_id = $1 AND user_id = $2)
 			DELETE FROM drafts WHERE task_id = $1 AND user_id = $2`, sub.TaskID, sub.UserID)
-		return err
+		if err != nil || sub.Then == nil {
+			return err
+		}
+		return sub.Then(tx)
 	})
 	if errors.Is(wrap("", err), ErrConflict) {
 		return a, false, ErrAlreadyAnnotated

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"concord/internal/auth"
+	"concord/internal/job"
 	"concord/internal/labeling"
 	"concord/internal/live"
 	"concord/internal/store"
@@ -280,6 +282,12 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 	ann, created, err := a.store.Submit(r.Context(), store.Submission{
 		TaskID: t.ID, UserID: caller(r).ID, Result: result, WasCancelled: cancelled,
 		SkipReason: in.SkipReason, LeadTime: in.LeadTime, IdempotencyKey: key,
+		Then: func(tx pgx.Tx) error {
+			if cancelled {
+				return nil
+			}
+			return job.TrainIfDue(r.Context(), a.jobs, a.store, tx, p)
+		},
 	}, p.MaximumAnnotations)
 	if errors.Is(err, store.ErrAlreadyAnnotated) {
 		return problem.Conflict("you have already annotated this task: edit your annotation with PATCH /api/annotations/{id}")

@@ -18,6 +18,9 @@ func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
 	r.Patch("/projects/{id}", adapt(a.updateProject))
 	r.Delete("/projects/{id}", adapt(a.deleteProject))
 	r.Get("/projects/{id}/stats", adapt(a.stats))
+	r.Get("/projects/{id}/models", adapt(a.listModels))
+	r.Post("/projects/{id}/models/train", adapt(a.trainModel))
+	r.Post("/projects/{id}/models/{version_id}/activate", adapt(a.activateModel))
 
 	r.Get("/projects/{id}/members", adapt(a.listMembers))
 	r.Post("/projects/{id}/members", adapt(a.addMember))

@@ -1,0 +1,345 @@
+package job
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"image"
+	"regexp"
+	"sort"
+
+	"concord/internal/labeling"
+	"concord/internal/media"
+	"concord/internal/ml"
+)
+
+// The in-house model kinds.
+const (
+	kindText  = "text"  // Choices on a Text
+	kindSpans = "spans" // Labels on a Text
+	kindImage = "image" // Choices on an Image
+	kindAudio = "audio" // Choices on an Audio
+)
+
+// modelSpec says which in-house model a project's config gets: the first
+// control the classifier understands, with the object it reads.
+type modelSpec struct {
+	kind    string
+	control labeling.Control
+	object  labeling.Object
+}
+
+// specFor finds the model a config gets, if any.
+func specFor(cfg *labeling.Config) (modelSpec, bool) {
+	for _, c := range cfg.Controls {
+		o, ok := cfg.Object(c.ToName)
+		if !ok {
+			continue
+		}
+		switch {
+		case c.Type == labeling.TypeChoices && o.Type == labeling.ObjectText:
+			return modelSpec{kindText, c, o}, true
+		case c.Type == labeling.TypeLabels && o.Type == labeling.ObjectText:
+			return modelSpec{kindSpans, c, o}, true
+		case c.Type == labeling.TypeChoices && o.Type == labeling.ObjectImage:
+			return modelSpec{kindImage, c, o}, true
+		case c.Type == labeling.TypeChoices && o.Type == labeling.ObjectAudio:
+			return modelSpec{kindAudio, c, o}, true
+		}
+	}
+	return modelSpec{}, false
+}
+
+// input is what the model reads of one task: a text, an image or audio samples.
+type input struct {
+	text    string
+	img     image.Image
+	samples []float32
+	rate    int
+}
+
+var mediaRef = regexp.MustCompile(`^/media/([0-9a-f]{64})$`)
+
+// readInput reads the task data the model needs, decoding stored media.
+func (s modelSpec) readInput(ctx context.Context, blobs media.Blobs, data json.RawMessage) (input, error) {
+	var d map[string]any
+	if err := json.Unmarshal(data, &d); err != nil {
+		return input{}, err
+	}
+	v, _ := d[s.object.Value].(string)
+	if s.kind == kindText || s.kind == kindSpans {
+		return input{text: v}, nil
+	}
+	m := mediaRef.FindStringSubmatch(v)
+	if m == nil {
+		return input{}, fmt.Errorf("%q is not a stored file", v)
+	}
+	rc, _, err := blobs.Open(ctx, m[1])
+	if err != nil {
+		return input{}, err
+	}
+	defer rc.Close()
+	if s.kind == kindImage {
+		img, _, err := image.Decode(rc)
+		return input{img: img}, err
+	}
+	samples, rate, err := media.DecodeMono(rc)
+	return input{samples: samples, rate: rate}, err
+}
+
+// target is what the annotators said a task is: a label set, or spans.
+type target struct {
+	labels []string
+	spans  []ml.Span
+}
+
+// targetOf reads the control's answer from a task's annotations: ground truth
+// when there is one, else the majority label (ties to the newest annotation);
+// for spans, the ground truth or the newest annotation.
+func (s modelSpec) targetOf(results []json.RawMessage, groundTruth bool) (target, bool) {
+	var lists [][]labeling.Result
+	for _, raw := range results {
+		var rs []labeling.Result
+		if json.Unmarshal(raw, &rs) == nil {
+			lists = append(lists, rs)
+		}
+	}
+	if len(lists) == 0 {
+		return target{}, false
+	}
+	if groundTruth {
+		lists = lists[:1]
+	}
+	if s.kind == kindSpans {
+		var t target
+		for _, r := range lists[0] {
+			if r.FromName == s.control.Name && r.Value.Start != nil && r.Value.End != nil && len(r.Value.Labels) > 0 {
+				t.spans = append(t.spans, ml.Span{Start: int(*r.Value.Start), End: int(*r.Value.End), Label: r.Value.Labels[0]})
+			}
+		}
+		return t, true
+	}
+	votes := map[string]int{}
+	first := map[string]int{}
+	for i, rs := range lists {
+		for _, r := range rs {
+			if r.FromName != s.control.Name || len(r.Value.Choices) == 0 {
+				continue
+			}
+			key, _ := json.Marshal(r.Value.Choices)
+			votes[string(key)]++
+			if _, ok := first[string(key)]; !ok {
+				first[string(key)] = i
+			}
+		}
+	}
+	if len(votes) == 0 {
+		return target{}, false
+	}
+	keys := make([]string, 0, len(votes))
+	for k := range votes {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if votes[keys[i]] != votes[keys[j]] {
+			return votes[keys[i]] > votes[keys[j]]
+		}
+		return first[keys[i]] < first[keys[j]]
+	})
+	var labels []string
+	json.Unmarshal([]byte(keys[0]), &labels)
+	return target{labels: labels}, true
+}
+
+// example is one labeled task for training.
+type example struct {
+	in input
+	t  target
+}
+
+// model is a trained in-house model of any kind.
+type model interface {
+	MarshalBinary() ([]byte, error)
+}
+
+// train fits the spec's model on examples.
+func (s modelSpec) train(exs []example) (model, error) {
+	switch s.kind {
+	case kindText:
+		te := make([]ml.TextExample, len(exs))
+		for i, e := range exs {
+			te[i] = ml.TextExample{Text: e.in.text, Labels: e.t.labels}
+		}
+		return ml.TrainText(te, ml.TextOptions{Multi: s.control.Multiple()})
+	case kindSpans:
+		se := make([]ml.SpanExample, len(exs))
+		for i, e := range exs {
+			se[i] = ml.SpanExample{Text: e.in.text, Spans: e.t.spans}
+		}
+		return ml.TrainSpans(se, ml.SpanOptions{Seed: 1})
+	case kindImage:
+		ie := make([]ml.ImageExample, len(exs))
+		for i, e := range exs {
+			ie[i] = ml.ImageExample{Image: e.in.img, Label: first(e.t.labels)}
+		}
+		return ml.TrainImage(ie, ml.ImageOptions{})
+	case kindAudio:
+		ae := make([]ml.AudioExample, len(exs))
+		for i, e := range exs {
+			ae[i] = ml.AudioExample{Samples: e.in.samples, SampleRate: e.in.rate, Label: first(e.t.labels)}
+		}
+		return ml.TrainAudio(ae, ml.AudioOptions{})
+	}
+	return nil, fmt.Errorf("unknown model kind %q", s.kind)
+}
+
+// load reads a stored model of the spec's kind.
+func (s modelSpec) load(b []byte) (model, error) {
+	var m interface {
+		model
+		UnmarshalBinary([]byte) error
+	}
+	switch s.kind {
+	case kindText:
+		m = new(ml.TextModel)
+	case kindSpans:
+		m = new(ml.SpanModel)
+	case kindImage:
+		m = new(ml.ImageModel)
+	case kindAudio:
+		m = new(ml.AudioModel)
+	default:
+		return nil, fmt.Errorf("unknown model kind %q", s.kind)
+	}
+	return m, m.UnmarshalBinary(b)
+}
+
+// predict gives a model's answer for one input: a target and a confidence.
+func (s modelSpec) predict(m model, in input) (target, float64) {
+	switch mm := m.(type) {
+	case *ml.TextModel:
+		return chooseFrom(mm.Predict(in.text), mm.Multi())
+	case *ml.ImageModel:
+		return chooseFrom(mm.Predict(in.img), false)
+	case *ml.AudioModel:
+		return chooseFrom(mm.Predict(in.samples, in.rate), false)
+	case *ml.SpanModel:
+		var t target
+		score := 1.0
+		for _, sp := range mm.Predict(in.text) {
+			t.spans = append(t.spans, sp.Span)
+			score = min(score, sp.P)
+		}
+		return t, score
+	}
+	return target{}, 0
+}
+
+// chooseFrom picks the top label (or, for multiple choice, every label more
+// likely than not) and the confidence of that choice.
+func chooseFrom(scored []ml.Scored, multi bool) (target, float64) {
+	if len(scored) == 0 {
+		return target{}, 0
+	}
+	if !multi {
+		return target{labels: []string{scored[0].Label}}, scored[0].P
+	}
+	var t target
+	conf := 1.0
+	for _, s := range scored {
+		if s.P >= 0.5 {
+			t.labels = append(t.labels, s.Label)
+		}
+		conf = min(conf, max(s.P, 1-s.P))
+	}
+	return t, conf
+}
+
+// results writes a target as Label Studio result items of the spec's control.
+func (s modelSpec) results(t target, text string) (json.RawMessage, error) {
+	var rs []labeling.Result
+	if s.kind == kindSpans {
+		for _, sp := range t.spans {
+			start, end := float64(sp.Start), float64(sp.End)
+			slice, err := labeling.UTF16Slice(text, sp.Start, sp.End)
+			if err != nil {
+				return nil, err
+			}
+			rs = append(rs, labeling.Result{ID: regionID(), FromName: s.control.Name, ToName: s.object.Name, Type: labeling.TypeLabels,
+				Value: labeling.Value{Start: &start, End: &end, Text: slice, Labels: []string{sp.Label}}})
+		}
+	} else if len(t.labels) > 0 {
+		rs = append(rs, labeling.Result{ID: regionID(), FromName: s.control.Name, ToName: s.object.Name, Type: labeling.TypeChoices,
+			Value: labeling.Value{Choices: t.labels}})
+	}
+	if rs == nil {
+		rs = []labeling.Result{}
+	}
+	return json.Marshal(rs)
+}
+
+func regionID() string {
+	b := make([]byte, 5)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func first(xs []string) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	return xs[0]
+}
+
+// heldOut puts about one task in five, chosen by a hash of its id, in the
+// evaluation set: the same tasks whatever order they come in.
+func heldOut(taskID int64) bool {
+	h := fnv.New32a()
+	fmt.Fprint(h, taskID)
+	return h.Sum32()%5 == 0
+}
+
+// evaluate scores a model on held-out examples.
+func (s modelSpec) evaluate(m model, exs []example) map[string]any {
+	if len(exs) == 0 {
+		return map[string]any{}
+	}
+	if s.kind == kindSpans {
+		gold, pred := make([][]ml.Span, len(exs)), make([][]ml.Span, len(exs))
+		for i, e := range exs {
+			gold[i] = e.t.spans
+			t, _ := s.predict(m, e.in)
+			pred[i] = t.spans
+		}
+		r := ml.EvaluateSpans(gold, pred)
+		return map[string]any{"entity_f1": r.F1, "precision": r.Precision, "recall": r.Recall, "per_label": perLabelF1(r.PerLabel)}
+	}
+	gold, pred := make([]string, len(exs)), make([]string, len(exs))
+	for i, e := range exs {
+		gold[i] = joinLabels(e.t.labels)
+		t, _ := s.predict(m, e.in)
+		pred[i] = joinLabels(t.labels)
+	}
+	r := ml.Evaluate(gold, pred)
+	return map[string]any{"accuracy": r.Accuracy, "macro_f1": r.MacroF1, "per_label": perLabelF1(r.PerLabel)}
+}
+
+func perLabelF1(ls []ml.LabelMetrics) map[string]float64 {
+	out := map[string]float64{}
+	for _, l := range ls {
+		out[l.Label] = l.F1
+	}
+	return out
+}
+
+func joinLabels(ls []string) string {
+	b, _ := json.Marshal(ls)
+	return string(b)
+}
+
+// errTooFewLabels says there is not yet enough to learn from.
+var errTooFewLabels = errors.New("not enough labeled tasks to train on yet")

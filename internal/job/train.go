@@ -1,0 +1,137 @@
+package job
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"concord/internal/labeling"
+	"concord/internal/live"
+	"concord/internal/media"
+	"concord/internal/ml"
+	"concord/internal/store"
+)
+
+// TrainArgs asks for the project's in-house model to be trained on its labels.
+type TrainArgs struct {
+	ProjectID int64 `json:"project_id"`
+}
+
+// Kind names the job.
+func (TrainArgs) Kind() string { return "train" }
+
+// InsertOpts makes one training per project at a time: while one waits or
+// runs, asking again changes nothing.
+func (TrainArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// TrainWorker trains a project's model, stores the version with its metrics,
+// makes it active and enqueues its pre-labeling, in one transaction.
+type TrainWorker struct {
+	river.WorkerDefaults[TrainArgs]
+	store *store.Store
+	blobs media.Blobs
+}
+
+// Timeout bounds a training.
+func (w *TrainWorker) Timeout(*river.Job[TrainArgs]) time.Duration { return time.Hour }
+
+// Work runs the job.
+func (w *TrainWorker) Work(ctx context.Context, j *river.Job[TrainArgs]) error {
+	release, err := guard(ctx, w.store, j.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	p, err := w.store.ProjectByID(ctx, j.Args.ProjectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // deleted meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	cfg, err := labeling.ParseConfig(p.LabelConfig)
+	if err != nil {
+		return nil // not set up: nothing to train
+	}
+	spec, ok := specFor(cfg)
+	if !ok {
+		return nil // no control the in-house classifier understands
+	}
+	var train, test []example
+	last, err := w.store.LabeledTasks(ctx, p.ID, func(lt store.LabeledTask) error {
+		t, ok := spec.targetOf(lt.Results, lt.GroundTruth)
+		if !ok || (spec.kind != kindSpans && len(t.labels) == 0) {
+			return nil
+		}
+		in, err := spec.readInput(ctx, w.blobs, lt.Data)
+		if err != nil {
+			return nil // an unreadable file is skipped, not fatal
+		}
+		if heldOut(lt.ID) {
+			test = append(test, example{in, t})
+		} else {
+			train = append(train, example{in, t})
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return err
+	}
+	if len(train)+len(test) < 20 {
+		// Too few to hold any out: learn from all, report no metrics.
+		train, test = append(train, test...), nil
+	}
+	start := time.Now()
+	m, err := spec.train(train)
+	if errors.Is(err, ml.ErrNoData) {
+		return nil // not enough labels or labels of one kind only: wait for more
+	}
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	secs := time.Since(start).Seconds()
+	metrics, _ := json.Marshal(spec.evaluate(m, test))
+	b, err := m.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	v, err := w.store.SaveModelVersion(ctx, store.ModelVersion{
+		ProjectID: p.ID, Kind: spec.kind, Control: spec.control.Name, Object: spec.object.Name,
+		TrainedOn: len(train), HeldOut: len(test), Metrics: metrics, Model: b, LastAnnotationID: last, TrainSeconds: secs,
+	}, func(tx pgx.Tx, saved store.ModelVersion) error {
+		_, err := river.ClientFromContext[pgx.Tx](ctx).InsertTx(ctx, tx, PrelabelArgs{ProjectID: p.ID, VersionID: saved.ID}, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	data, _ := json.Marshal(map[string]any{"version": v.Version, "metrics": json.RawMessage(metrics)})
+	live.Notify(ctx, w.store.Pool, live.Event{Project: p.ID, Type: live.TypeModelTrained, ID: v.ID, Data: data})
+	return nil
+}
+
+// TrainIfDue enqueues a training in tx when the project has gathered
+// retrain_every new labels since its model last trained (and its config has
+// a control the in-house classifier understands).
+func TrainIfDue(ctx context.Context, jobs *Client, st *store.Store, tx pgx.Tx, p store.Project) error {
+	cfg, err := labeling.ParseConfig(p.LabelConfig)
+	if err != nil {
+		return nil
+	}
+	if _, ok := specFor(cfg); !ok {
+		return nil
+	}
+	n, err := st.LabelsSinceTraining(ctx, tx, p.ID, p.RetrainEvery)
+	if err != nil || n < p.RetrainEvery {
+		return err
+	}
+	_, err = jobs.InsertTx(ctx, tx, TrainArgs{ProjectID: p.ID}, nil)
+	return err
+}

@@ -1,0 +1,101 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"concord/internal/store"
+)
+
+// TestRetrainAfterLabels labels SMS texts through the API: the 50th label
+// enqueues a training, the new version is stored with its metrics, and its
+// predictions come with the next tasks served.
+func TestRetrainAfterLabels(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open("../../shared/data/text/sms_spam.tsv")
+	if err != nil {
+		t.Skip("the shared data folder is absent")
+	}
+	defer f.Close()
+	e := newEnv(t)
+	ctx := context.Background()
+	mgr := e.user("manager@x.org", store.RoleManager)
+	ann := e.user("ann@x.org", store.RoleAnnotator)
+	p, err := e.store.CreateProject(ctx, store.ProjectFields{Title: "sms", MaximumAnnotations: 1, Sampling: "sequential", RetrainEvery: 50,
+		LabelConfig: `<View><Text name="text" value="$text"/><Choices name="label" toName="text"><Choice value="ham"/><Choice value="spam"/></Choices></View>`}, mgr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.store.SetMember(ctx, p.ID, ann.ID, store.RoleAnnotator)
+	truth := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() && len(truth) < 200 {
+		label, text, _ := strings.Cut(sc.Text(), "\t")
+		if _, dup := truth[text]; dup {
+			continue
+		}
+		truth[text] = label
+		if _, err := e.store.CreateTask(ctx, p.ID, map[string]any{"text": text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok := e.token(ann)
+	label := func(i int) {
+		var lt labelingTask
+		if code := e.call(tok, "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, &lt); code != 200 {
+			t.Fatalf("next: %d", code)
+		}
+		result := []map[string]any{{"from_name": "label", "to_name": "text", "type": "choices", "value": map[string]any{"choices": []string{truth[lt.Task.Data["text"].(string)]}}}}
+		if code, _ := e.submit(tok, lt.Task.ID, fmt.Sprint("k", i), map[string]any{"result": result}); code != 201 {
+			t.Fatalf("submit %d: %d", i, code)
+		}
+	}
+	for i := 0; i < 49; i++ {
+		label(i)
+	}
+	mtok := e.token(mgr)
+	var models []map[string]any
+	time.Sleep(300 * time.Millisecond)
+	if e.call(mtok, "GET", fmt.Sprintf("/api/projects/%d/models", p.ID), nil, &models); len(models) != 0 {
+		t.Fatalf("a model before the 50th label: %v", models)
+	}
+	label(49)
+	deadline := time.Now().Add(60 * time.Second)
+	for len(models) == 0 && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+		e.call(mtok, "GET", fmt.Sprintf("/api/projects/%d/models", p.ID), nil, &models)
+	}
+	if len(models) != 1 || models[0]["active"] != true || models[0]["trained_on"].(float64) < 30 || models[0]["model_version"] != "concord-v1" {
+		t.Fatalf("after the 50th label: %v", models)
+	}
+	if !strings.Contains(fmt.Sprint(models[0]["metrics"]), "macro_f1") {
+		t.Fatalf("no metrics: %v", models[0])
+	}
+	// The pre-labels reach the queue: the next task comes with v1's prediction.
+	var lt struct {
+		labelingTask
+		Predictions []struct {
+			ModelVersion string  `json:"model_version"`
+			Score        float64 `json:"score"`
+		} `json:"predictions"`
+	}
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		e.call(tok, "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, &lt)
+		if len(lt.Predictions) > 0 {
+			break
+		}
+	}
+	if len(lt.Predictions) != 1 || lt.Predictions[0].ModelVersion != "concord-v1" || lt.Predictions[0].Score < 0.5 {
+		t.Fatalf("the next task's predictions: %+v", lt.Predictions)
+	}
+	var n int
+	e.store.Pool.QueryRow(ctx, `SELECT count(*) FROM predictions WHERE project_id = $1 AND model_version = 'concord-v1'`, p.ID).Scan(&n)
+	if n != 150 {
+		t.Fatalf("%d tasks pre-labeled, want the 150 unlabeled ones", n)
+	}
+}

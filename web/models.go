@@ -1,0 +1,60 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"concord/internal/auth"
+	"concord/web/view"
+)
+
+// modelsPage lists the project's model versions with their metrics, and
+// offers to train now or to activate (roll back to) a version.
+func (s *Server) modelsPage(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	ms, err := s.api.Models(r, p)
+	if err != nil {
+		return err
+	}
+	rows := make([]view.ModelLine, len(ms))
+	for i, m := range ms {
+		rows[i] = view.ModelLine{ID: m.ID, Version: m.Version, Kind: m.Kind, Control: m.Control, TrainedOn: m.TrainedOn,
+			HeldOut: m.HeldOut, Metrics: m.Metrics, Seconds: m.TrainSeconds, Active: m.Active, CreatedAt: m.CreatedAt,
+			Predicted: m.Predicted, Kept: m.Kept}
+	}
+	return render(w, r, http.StatusOK, view.Models(s.page(r, "Model of "+p.Title), p, rows))
+}
+
+func (s *Server) trainNow(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	if err := s.api.Train(r, p); err != nil {
+		return err
+	}
+	s.flash(r, "Training queued: the new version appears here when it is done.")
+	return seeOther(w, r, fmt.Sprintf("/projects/%d/models", p.ID))
+}
+
+func (s *Server) activateModel(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	vid, err := strconv.ParseInt(chi.URLParam(r, "version_id"), 10, 64)
+	if err != nil {
+		return notFound
+	}
+	if err := s.api.Activate(r, p, vid); err != nil {
+		return err
+	}
+	s.flash(r, "Version activated: its predictions are being written.")
+	return seeOther(w, r, fmt.Sprintf("/projects/%d/models", p.ID))
+}
