@@ -56,8 +56,8 @@ func TestImageMNISTSmall(t *testing.T) {
 
 // TestImageMNIST trains on the 8,000-image split and reports test accuracy.
 func TestImageMNIST(t *testing.T) {
-	if testing.Short() {
-		t.Skip("full MNIST training in -short mode")
+	if testing.Short() || raceDetector {
+		t.Skip("full MNIST training: skipped with -short and -race")
 	}
 	train, test := mnistSplit(t)
 	m, err := TrainImage(train, ImageOptions{})

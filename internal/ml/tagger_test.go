@@ -139,8 +139,8 @@ func TestSpansWNUTSmall(t *testing.T) {
 // TestSpansWNUT trains on all of wnut17_train.conll and reports entity-level
 // F1 (exact span and label) on wnut17_dev.conll.
 func TestSpansWNUT(t *testing.T) {
-	if testing.Short() {
-		t.Skip("full WNUT-17 training in -short mode")
+	if testing.Short() || raceDetector {
+		t.Skip("full WNUT-17 training: skipped with -short and -race")
 	}
 	train := loadCoNLL(t, "ner/wnut17_train.conll")
 	dev := loadCoNLL(t, "ner/wnut17_dev.conll")
