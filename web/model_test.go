@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
 	"concord/internal/store"
 )
 
@@ -97,5 +100,37 @@ func TestRetrainAfterLabels(t *testing.T) {
 	e.store.Pool.QueryRow(ctx, `SELECT count(*) FROM predictions WHERE project_id = $1 AND model_version = 'concord-v1'`, p.ID).Scan(&n)
 	if n != 150 {
 		t.Fatalf("%d tasks pre-labeled, want the 150 unlabeled ones", n)
+	}
+
+	// In the annotator's page the prediction is pre-filled; Ctrl+Enter accepts it.
+	bctx := chrome(t)
+	step := within(bctx, time.Minute)
+	err = chromedp.Do(step,
+		chromedp.Navigate(e.srv.URL+"/signin"),
+		chromedp.SendKeys(`#email`, ann.Email),
+		chromedp.SendKeys(`#password`, testPassword),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`//h1[text()="Projects"]`),
+		chromedp.Navigate(fmt.Sprintf("%s/projects/%d/label", e.srv.URL, p.ID)),
+		chromedp.WaitVisible(`.note.pred`),
+	)
+	if err != nil {
+		t.Fatalf("labeling page: %v", err)
+	}
+	note, _ := chromedp.Run(step, chromedp.Text(`.note.pred`))
+	if !strings.Contains(note, "concord-v1") {
+		t.Fatalf("the pre-fill note says %q", note)
+	}
+	if err := chromedp.Do(step, chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
+		t.Fatal(err)
+	}
+	var kept bool
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !kept; time.Sleep(100 * time.Millisecond) {
+		e.store.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM annotations a JOIN predictions pr ON pr.task_id = a.task_id
+			WHERE a.task_id = $1 AND a.completed_by = $2
+			  AND a.result->0->'value'->'choices' = pr.result->0->'value'->'choices')`, lt.Task.ID, ann.ID).Scan(&kept)
+	}
+	if !kept {
+		t.Fatalf("Ctrl+Enter on task %d did not store the pre-filled prediction as the annotation", lt.Task.ID)
 	}
 }
