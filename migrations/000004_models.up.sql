@@ -6,7 +6,7 @@ CREATE TABLE model_versions (
     id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     project_id         bigint NOT NULL REFERENCES projects ON DELETE CASCADE,
     version            integer NOT NULL,
-    kind               text NOT NULL CHECK (kind IN ('text', 'spans', 'image', 'audio')),
+    kind               text NOT NULL CHECK (kind IN ('text', 'spans', 'image', 'audio', 'regions')),
     control            text NOT NULL,   -- the control it predicts (from_name)
     object             text NOT NULL,   -- the object it reads (to_name)
     trained_on         integer NOT NULL, -- examples it learned from

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"concord/internal/labeling"
 	"concord/internal/store"
 )
 
@@ -132,5 +134,61 @@ func TestRetrainAfterLabels(t *testing.T) {
 	}
 	if !kept {
 		t.Fatalf("Ctrl+Enter on task %d did not store the pre-filled prediction as the annotation", lt.Task.ID)
+	}
+}
+
+// TestRegionModel trains the speech-region model of an audio Labels project on
+// annotated regions of FSDD recordings; its pre-labels are regions with labels.
+func TestRegionModel(t *testing.T) {
+	t.Parallel()
+	wavs, _ := filepath.Glob("../../shared/data/audio/fsdd/*_george_*.wav")
+	if len(wavs) < 20 {
+		t.Skip("the shared data folder is absent")
+	}
+	e := newEnv(t)
+	ctx := context.Background()
+	mgr := e.user("manager@x.org", store.RoleManager)
+	preset, _ := labeling.PresetByName("speech-segments")
+	p, err := e.store.CreateProject(ctx, store.ProjectFields{Title: "speech", LabelConfig: preset.Config, MaximumAnnotations: 1, Sampling: "sequential", RetrainEvery: 12}, mgr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := e.token(mgr)
+	files := map[string][]byte{}
+	for _, w := range wavs[:20] {
+		files[filepath.Base(w)], _ = os.ReadFile(w)
+	}
+	mb, ct := multipartBody(t, files, nil)
+	if code, body := e.upload(tok, fmt.Sprintf("/api/projects/%d/import", p.ID), mb, ct); code != 201 {
+		t.Fatalf("import: %d %s", code, body)
+	}
+	// Label 12 recordings: the spoken part as Speech, the rest as Noise.
+	for i := 0; i < 12; i++ {
+		var lt struct {
+			labelingTask
+			Media map[string]struct {
+				Duration float64 `json:"duration"`
+			} `json:"media"`
+		}
+		e.call(tok, "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, &lt)
+		d := lt.Media["audio"].Duration
+		result := []map[string]any{
+			{"id": "a", "from_name": "label", "to_name": "audio", "type": "labels", "value": map[string]any{"start": 0, "end": d * 0.15, "labels": []string{"Noise"}}},
+			{"id": "b", "from_name": "label", "to_name": "audio", "type": "labels", "value": map[string]any{"start": d * 0.2, "end": d * 0.8, "labels": []string{"Speech"}}},
+		}
+		if code, _ := e.submit(tok, lt.Task.ID, fmt.Sprint("r", i), map[string]any{"result": result}); code != 201 {
+			t.Fatalf("submit %d: %d", i, code)
+		}
+	}
+	var regions int
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && regions == 0; time.Sleep(200 * time.Millisecond) {
+		e.store.Pool.QueryRow(ctx, `SELECT count(*) FROM predictions p, jsonb_array_elements(p.result) r
+			WHERE p.project_id = $1 AND r->>'type' = 'labels' AND (r->'value'->>'end')::float > (r->'value'->>'start')::float
+			  AND r->'value'->'labels' ?| array['Speech', 'Noise']`, p.ID).Scan(&regions)
+	}
+	if regions == 0 {
+		var models []map[string]any
+		e.call(tok, "GET", fmt.Sprintf("/api/projects/%d/models", p.ID), nil, &models)
+		t.Fatalf("no region predictions; models: %v", models)
 	}
 }

@@ -23,6 +23,9 @@ const (
 	kindSpans = "spans" // Labels on a Text
 	kindImage = "image" // Choices on an Image
 	kindAudio = "audio" // Choices on an Audio
+	// kindRegions is Labels on an Audio: voice activity proposes the regions,
+	// an audio classifier trained on the labeled regions' clips names them.
+	kindRegions = "regions"
 )
 
 // modelSpec says which in-house model a project's config gets: the first
@@ -49,6 +52,8 @@ func specFor(cfg *labeling.Config) (modelSpec, bool) {
 			return modelSpec{kindImage, c, o}, true
 		case c.Type == labeling.TypeChoices && o.Type == labeling.ObjectAudio:
 			return modelSpec{kindAudio, c, o}, true
+		case c.Type == labeling.TypeLabels && o.Type == labeling.ObjectAudio:
+			return modelSpec{kindRegions, c, o}, true
 		}
 	}
 	return modelSpec{}, false
@@ -91,10 +96,18 @@ func (s modelSpec) readInput(ctx context.Context, blobs media.Blobs, data json.R
 	return input{samples: samples, rate: rate}, err
 }
 
-// target is what the annotators said a task is: a label set, or spans.
+// target is what the annotators said a task is: a label set, text spans, or
+// audio regions.
 type target struct {
-	labels []string
-	spans  []ml.Span
+	labels  []string
+	spans   []ml.Span
+	regions []region
+}
+
+// region is a labeled stretch of audio, in seconds.
+type region struct {
+	start, end float64
+	label      string
 }
 
 // targetOf reads the control's answer from a task's annotations: ground truth
@@ -114,14 +127,19 @@ func (s modelSpec) targetOf(results []json.RawMessage, groundTruth bool) (target
 	if groundTruth {
 		lists = lists[:1]
 	}
-	if s.kind == kindSpans {
+	if s.kind == kindSpans || s.kind == kindRegions {
 		var t target
 		for _, r := range lists[0] {
-			if r.FromName == s.control.Name && r.Value.Start != nil && r.Value.End != nil && len(r.Value.Labels) > 0 {
+			if r.FromName != s.control.Name || r.Value.Start == nil || r.Value.End == nil || len(r.Value.Labels) == 0 {
+				continue
+			}
+			if s.kind == kindSpans {
 				t.spans = append(t.spans, ml.Span{Start: int(*r.Value.Start), End: int(*r.Value.End), Label: r.Value.Labels[0]})
+			} else {
+				t.regions = append(t.regions, region{*r.Value.Start, *r.Value.End, r.Value.Labels[0]})
 			}
 		}
-		return t, true
+		return t, s.kind == kindSpans || len(t.regions) > 0
 	}
 	votes := map[string]int{}
 	first := map[string]int{}
@@ -193,6 +211,14 @@ func (s modelSpec) train(exs []example) (model, error) {
 			ae[i] = ml.AudioExample{Samples: e.in.samples, SampleRate: e.in.rate, Label: first(e.t.labels)}
 		}
 		return ml.TrainAudio(ae, ml.AudioOptions{})
+	case kindRegions:
+		var ae []ml.AudioExample
+		for _, e := range exs {
+			for _, r := range e.t.regions {
+				ae = append(ae, ml.AudioExample{Samples: clip(e.in.samples, e.in.rate, r.start, r.end), SampleRate: e.in.rate, Label: r.label})
+			}
+		}
+		return ml.TrainAudio(ae, ml.AudioOptions{})
 	}
 	return nil, fmt.Errorf("unknown model kind %q", s.kind)
 }
@@ -210,7 +236,7 @@ func (s modelSpec) load(b []byte) (model, error) {
 		m = new(ml.SpanModel)
 	case kindImage:
 		m = new(ml.ImageModel)
-	case kindAudio:
+	case kindAudio, kindRegions:
 		m = new(ml.AudioModel)
 	default:
 		return nil, fmt.Errorf("unknown model kind %q", s.kind)
@@ -226,6 +252,16 @@ func (s modelSpec) predict(m model, in input) (target, float64) {
 	case *ml.ImageModel:
 		return chooseFrom(mm.Predict(in.img), false)
 	case *ml.AudioModel:
+		if s.kind == kindRegions {
+			var t target
+			score := 1.0
+			for _, r := range ml.DetectSpeech(in.samples, in.rate, ml.VADOptions{}) {
+				c, p := chooseFrom(mm.Predict(clip(in.samples, in.rate, r.Start, r.End), in.rate), false)
+				t.regions = append(t.regions, region{r.Start, r.End, first(c.labels)})
+				score = min(score, p)
+			}
+			return t, score
+		}
 		return chooseFrom(mm.Predict(in.samples, in.rate), false)
 	case *ml.SpanModel:
 		var t target
@@ -272,6 +308,12 @@ func (s modelSpec) results(t target, text string) (json.RawMessage, error) {
 			rs = append(rs, labeling.Result{ID: regionID(), FromName: s.control.Name, ToName: s.object.Name, Type: labeling.TypeLabels,
 				Value: labeling.Value{Start: &start, End: &end, Text: slice, Labels: []string{sp.Label}}})
 		}
+	} else if s.kind == kindRegions {
+		for _, r := range t.regions {
+			start, end := r.start, r.end
+			rs = append(rs, labeling.Result{ID: regionID(), FromName: s.control.Name, ToName: s.object.Name, Type: labeling.TypeLabels,
+				Value: labeling.Value{Start: &start, End: &end, Labels: []string{r.label}}})
+		}
 	} else if len(t.labels) > 0 {
 		rs = append(rs, labeling.Result{ID: regionID(), FromName: s.control.Name, ToName: s.object.Name, Type: labeling.TypeChoices,
 			Value: labeling.Value{Choices: t.labels}})
@@ -286,6 +328,13 @@ func regionID() string {
 	b := make([]byte, 5)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// clip cuts the samples between two times in seconds.
+func clip(samples []float32, rate int, start, end float64) []float32 {
+	lo := min(max(int(start*float64(rate)), 0), len(samples))
+	hi := min(max(int(end*float64(rate)), lo), len(samples))
+	return samples[lo:hi]
 }
 
 func first(xs []string) string {
@@ -307,6 +356,19 @@ func heldOut(taskID int64) bool {
 func (s modelSpec) evaluate(m model, exs []example) map[string]any {
 	if len(exs) == 0 {
 		return map[string]any{}
+	}
+	if s.kind == kindRegions {
+		// How well the classifier names the annotators' own regions.
+		var gold, pred []string
+		am := m.(*ml.AudioModel)
+		for _, e := range exs {
+			for _, r := range e.t.regions {
+				c, _ := chooseFrom(am.Predict(clip(e.in.samples, e.in.rate, r.start, r.end), e.in.rate), false)
+				gold, pred = append(gold, r.label), append(pred, first(c.labels))
+			}
+		}
+		r := ml.Evaluate(gold, pred)
+		return map[string]any{"accuracy": r.Accuracy, "macro_f1": r.MacroF1, "per_label": perLabelF1(r.PerLabel)}
 	}
 	if s.kind == kindSpans {
 		gold, pred := make([][]ml.Span, len(exs)), make([][]ml.Span, len(exs))

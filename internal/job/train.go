@@ -67,7 +67,7 @@ func (w *TrainWorker) Work(ctx context.Context, j *river.Job[TrainArgs]) error {
 	var train, test []example
 	last, err := w.store.LabeledTasks(ctx, p.ID, func(lt store.LabeledTask) error {
 		t, ok := spec.targetOf(lt.Results, lt.GroundTruth)
-		if !ok || (spec.kind != kindSpans && len(t.labels) == 0) {
+		if !ok || (spec.kind != kindSpans && spec.kind != kindRegions && len(t.labels) == 0) {
 			return nil
 		}
 		in, err := spec.readInput(ctx, w.blobs, lt.Data)
