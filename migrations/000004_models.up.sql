@@ -20,3 +20,16 @@ CREATE TABLE model_versions (
     UNIQUE (project_id, version)
 );
 CREATE UNIQUE INDEX model_versions_active_key ON model_versions (project_id) WHERE active;
+
+-- External Label Studio ML backends registered for a project.
+CREATE TABLE ml_backends (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    project_id    bigint NOT NULL REFERENCES projects ON DELETE CASCADE,
+    url           text NOT NULL,
+    title         text NOT NULL DEFAULT '',
+    model_version text NOT NULL DEFAULT '',
+    state         text NOT NULL DEFAULT 'connected' CHECK (state IN ('connected', 'error')),
+    error         text NOT NULL DEFAULT '',
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ml_backends_project_idx ON ml_backends (project_id);

@@ -22,6 +22,7 @@ import (
 	"concord/internal/job"
 	"concord/internal/live"
 	"concord/internal/media"
+	"concord/internal/netguard"
 	"concord/internal/store"
 	"concord/internal/store/storetest"
 	"concord/web"
@@ -36,10 +37,17 @@ type env struct {
 	srv   *httptest.Server
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	t.Helper()
 	st := storetest.New(t)
 	cfg := config.Config{SessionMaxAge: time.Hour, DataDir: t.TempDir(), MaxUploadMB: 64, AsyncImportMB: 1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	allow, err := netguard.ParseAllowList(cfg.AllowPrivate)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var logw io.Writer = io.Discard
 	if os.Getenv("CONCORD_TEST_LOG") != "" {
 		logw = os.Stderr
@@ -50,7 +58,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	im := &ingest.Importer{Store: st, Blobs: blobs}
-	jobs, err := job.NewClient(st.Pool, st, im, job.Options{Work: true}, log)
+	jobs, err := job.NewClient(st.Pool, st, im, job.Options{Work: true, Allow: allow}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,10 @@ import (
 
 	"concord/internal/config"
 	"concord/internal/ingest"
+	"concord/internal/job"
 	"concord/internal/localpg"
 	"concord/internal/media"
+	"concord/internal/netguard"
 	"concord/internal/store"
 )
 
@@ -141,6 +143,15 @@ func importer(cfg config.Config, st *store.Store) (*ingest.Importer, error) {
 		return nil, err
 	}
 	return &ingest.Importer{Store: st, Blobs: blobs}, nil
+}
+
+// jobOptions are the River client's options for this configuration.
+func jobOptions(cfg config.Config, work bool) (job.Options, error) {
+	allow, err := netguard.ParseAllowList(cfg.AllowPrivate)
+	if err != nil {
+		return job.Options{}, usagef("CONCORD_ALLOW_PRIVATE_NETWORKS: %v", err)
+	}
+	return job.Options{Work: work, Allow: allow}, nil
 }
 
 func migrateUp(url string) error {

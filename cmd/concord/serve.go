@@ -39,7 +39,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	jobs, err := job.NewClient(db.store.Pool, db.store, im, job.Options{Work: cfg.Worker}, log)
+	opts, err := jobOptions(cfg, cfg.Worker)
+	if err != nil {
+		return err
+	}
+	jobs, err := job.NewClient(db.store.Pool, db.store, im, opts, log)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,11 @@ func work(ctx context.Context, args []string, getenv func(string) string, stderr
 	if err != nil {
 		return err
 	}
-	jobs, err := job.NewClient(db.store.Pool, db.store, im, job.Options{Work: true}, log)
+	opts, err := jobOptions(cfg, true)
+	if err != nil {
+		return err
+	}
+	jobs, err := job.NewClient(db.store.Pool, db.store, im, opts, log)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,6 +16,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"concord/internal/ingest"
+	"concord/internal/netguard"
 	"concord/internal/store"
 )
 
@@ -24,13 +27,15 @@ type Client = river.Client[pgx.Tx]
 const maxWorkers = 4
 
 // workers registers every job kind.
-func workers(st *store.Store, im *ingest.Importer) *river.Workers {
+func workers(st *store.Store, im *ingest.Importer, hc *http.Client) *river.Workers {
 	w := river.NewWorkers()
 	river.AddWorker(w, &PruneWorker{store: st})
 	river.AddWorker(w, &ImportWorker{store: st, importer: im})
 	river.AddWorker(w, &ReapWorker{store: st})
 	river.AddWorker(w, &TrainWorker{store: st, blobs: im.Blobs})
 	river.AddWorker(w, &PrelabelWorker{store: st, blobs: im.Blobs})
+	river.AddWorker(w, &BackendPredictWorker{store: st, http: hc})
+	river.AddWorker(w, &BackendWebhookWorker{store: st, http: hc})
 	return w
 }
 
@@ -50,12 +55,14 @@ func periodic() []*river.PeriodicJob {
 type Options struct {
 	// Work makes the client work jobs (call Start); without, it only inserts them.
 	Work bool
+	// Allow lists the private network ranges an admin allowed ML backends in.
+	Allow []netip.Prefix
 }
 
 // NewClient makes a River client.
 func NewClient(pool *pgxpool.Pool, st *store.Store, im *ingest.Importer, opts Options, log *slog.Logger) (*Client, error) {
 	// River reports routine progress at info level every few seconds: keep its warnings only.
-	cfg := &river.Config{Workers: workers(st, im), Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn})}
+	cfg := &river.Config{Workers: workers(st, im, netguard.NewClient(netguard.Options{Allow: opts.Allow, Timeout: 2 * time.Minute})), Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn})}
 	if opts.Work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}}
 		cfg.PeriodicJobs = periodic()

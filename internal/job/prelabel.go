@@ -92,7 +92,7 @@ func (w *PrelabelWorker) Work(ctx context.Context, j *river.Job[PrelabelArgs]) e
 			}
 			batch = append(batch, store.NewPrediction{TaskID: t.ID, ModelVersion: v.Name(), Score: &score, Result: res})
 		}
-		if err := w.store.ReplaceModelPredictions(ctx, p.ID, batch); err != nil {
+		if err := w.store.ReplacePredictions(ctx, p.ID, "concord-v%", batch); err != nil {
 			return err
 		}
 		after = tasks[len(tasks)-1].ID

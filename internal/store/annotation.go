@@ -38,7 +38,7 @@ type Submission struct {
 	IdempotencyKey string // the same key again returns the first annotation
 	// Then, when set, runs in the submission's transaction after a new
 	// annotation is stored (to enqueue the jobs it makes due).
-	Then func(tx pgx.Tx) error
+	Then func(tx pgx.Tx, a Annotation) error
 }
 
 // LabelingState is what an annotator has of a task besides its data: their
@@ -122,7 +122,7 @@ func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) 
 		if err != nil || sub.Then == nil {
 			return err
 		}
-		return sub.Then(tx)
+		return sub.Then(tx, a)
 	})
 	if errors.Is(wrap("", err), ErrConflict) {
 		return a, false, ErrAlreadyAnnotated

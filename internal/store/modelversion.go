@@ -153,16 +153,17 @@ func (s *Store) UnlabeledTasks(ctx context.Context, projectID, after int64, limi
 	return ts, wrap("unlabeled tasks", err)
 }
 
-// ReplaceModelPredictions stores a batch of the in-house model's predictions,
-// replacing earlier in-house predictions of those tasks, and sets each task's
-// lowest score for uncertainty sampling.
-func (s *Store) ReplaceModelPredictions(ctx context.Context, projectID int64, ps []NewPrediction) error {
+// ReplacePredictions stores a batch of a model's predictions, replacing the
+// earlier predictions of those tasks whose model_version matches the LIKE
+// pattern same (one model's versions), and sets each task's lowest score for
+// uncertainty sampling.
+func (s *Store) ReplacePredictions(ctx context.Context, projectID int64, same string, ps []NewPrediction) error {
 	ids := make([]int64, len(ps))
 	for i, p := range ps {
 		ids[i] = p.TaskID
 	}
-	return wrap("replace model predictions", s.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM predictions WHERE task_id = ANY($1) AND model_version LIKE 'concord-v%'`, ids); err != nil {
+	return wrap("replace predictions", s.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM predictions WHERE task_id = ANY($1) AND model_version LIKE $2`, ids, same); err != nil {
 			return err
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"predictions"}, []string{"task_id", "project_id", "model_version", "score", "result"},

@@ -282,11 +282,8 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 	ann, created, err := a.store.Submit(r.Context(), store.Submission{
 		TaskID: t.ID, UserID: caller(r).ID, Result: result, WasCancelled: cancelled,
 		SkipReason: in.SkipReason, LeadTime: in.LeadTime, IdempotencyKey: key,
-		Then: func(tx pgx.Tx) error {
-			if cancelled {
-				return nil
-			}
-			return job.TrainIfDue(r.Context(), a.jobs, a.store, tx, p)
+		Then: func(tx pgx.Tx, ann store.Annotation) error {
+			return job.AfterAnnotation(r.Context(), a.jobs, a.store, tx, p, ann)
 		},
 	}, p.MaximumAnnotations)
 	if errors.Is(err, store.ErrAlreadyAnnotated) {

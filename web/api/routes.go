@@ -44,6 +44,10 @@ func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
 	r.Patch("/annotations/{id}", adapt(a.updateAnnotation))
 	r.Delete("/annotations/{id}", adapt(a.deleteAnnotation))
 
+	r.Get("/ml", adapt(a.listBackends))
+	r.Post("/ml", adapt(a.createBackend))
+	r.Post("/ml/{id}/train", adapt(a.trainBackend))
+
 	r.Post("/predictions", adapt(a.createPrediction))
 	r.Get("/predictions", adapt(a.listPredictions))
 }
