@@ -46,6 +46,7 @@ var scenarios = []scenario{
 	{"import", "import N generated JSONL text tasks (~200 bytes each) vs raw COPY of the same rows", benchImport},
 	{"pages", "first-load weight of the labeling pages (text classification, audio), gzip", benchPages},
 	{"live", "5,000 websocket clients on one project: submission to event at every client; memory per connection", benchLive},
+	{"prelabel", "train the in-house model on 2,000 labels, then pre-label a million unlabeled text tasks", benchPrelabel},
 	{"label", "next + submit through the API, 64 concurrent annotators, 1M tasks, vs raw SQL doing the same reads and writes", benchLabel},
 	{"quality", "in-house classifiers on the shared data (SMS, MNIST, WNUT-17, FSDD) vs scikit-learn on the same splits; training 100k texts; predict throughput", benchQuality},
 }
