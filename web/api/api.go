@@ -99,6 +99,15 @@ func parseID(s, name string) (int64, error) {
 	return id, nil
 }
 
+// projectOf loads the project named by the URL's {id} and checks the caller may do act to it.
+func (a *API) projectOf(r *http.Request, act auth.Action) (store.Project, error) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		return store.Project{}, err
+	}
+	return a.project(r, id, act)
+}
+
 // project loads a project and checks that the caller may do a to it. A project
 // the caller may not see is reported as not found, so ids reveal nothing.
 func (a *API) project(r *http.Request, id int64, act auth.Action) (store.Project, error) {

@@ -34,11 +34,7 @@ type ImportResult struct {
 // importTasks answers POST /api/projects/{id}/import: a JSON body of tasks, or
 // multipart files; ?skip_invalid=true skips bad records instead of refusing all.
 func (a *API) importTasks(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := a.project(r, id, auth.ManageProject)
+	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
 		return err
 	}
@@ -225,18 +221,15 @@ type importJSON struct {
 }
 
 func (a *API) getImport(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
+	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
-		return err
-	}
-	if _, err := a.project(r, id, auth.ManageProject); err != nil {
 		return err
 	}
 	iid, err := idParam(r, "import_id")
 	if err != nil {
 		return err
 	}
-	im, err := a.store.ImportByID(r.Context(), id, iid)
+	im, err := a.store.ImportByID(r.Context(), p.ID, iid)
 	if errors.Is(err, store.ErrNotFound) {
 		return problem.NotFound("import")
 	}

@@ -46,11 +46,7 @@ type draftJSON struct {
 // next answers GET /api/projects/{id}/next: the caller's next task, reserved
 // for them; ?exclude=12,13 asks for one other than those (to prefetch).
 func (a *API) next(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := a.project(r, id, auth.ViewProject)
+	p, err := a.projectOf(r, auth.ViewProject)
 	if err != nil {
 		return err
 	}
@@ -155,11 +151,8 @@ func (a *API) mediaOf(r *http.Request, t store.Task) (map[string]store.Media, er
 
 // history answers GET /api/projects/{id}/history?before=ID: the caller's own annotations.
 func (a *API) history(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
+	p, err := a.projectOf(r, auth.ViewProject)
 	if err != nil {
-		return err
-	}
-	if _, err := a.project(r, id, auth.ViewProject); err != nil {
 		return err
 	}
 	var before int64
@@ -168,7 +161,7 @@ func (a *API) history(w http.ResponseWriter, r *http.Request) error {
 			return problem.BadRequest("before must be an annotation id")
 		}
 	}
-	hs, err := a.store.History(r.Context(), id, caller(r).ID, before, 20)
+	hs, err := a.store.History(r.Context(), p.ID, caller(r).ID, before, 20)
 	if err != nil {
 		return err
 	}

@@ -19,14 +19,11 @@ type memberJSON struct {
 }
 
 func (a *API) listMembers(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
+	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
 		return err
 	}
-	if _, err := a.project(r, id, auth.ManageProject); err != nil {
-		return err
-	}
-	ms, err := a.store.Members(r.Context(), id)
+	ms, err := a.store.Members(r.Context(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -45,18 +42,15 @@ type memberInput struct {
 }
 
 func (a *API) addMember(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
+	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
-		return err
-	}
-	if _, err := a.project(r, id, auth.ManageProject); err != nil {
 		return err
 	}
 	var in memberInput
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	m, err := AddMember(r, a.store, id, in.Email, in.UserID, in.Role)
+	m, err := AddMember(r, a.store, p.ID, in.Email, in.UserID, in.Role)
 	if err != nil {
 		return err
 	}
@@ -98,18 +92,15 @@ func AddMember(r *http.Request, st *store.Store, projectID int64, email string, 
 }
 
 func (a *API) removeMember(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
+	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
-		return err
-	}
-	if _, err := a.project(r, id, auth.ManageProject); err != nil {
 		return err
 	}
 	uid, err := idParam(r, "user_id")
 	if err != nil {
 		return err
 	}
-	if err := a.store.RemoveMember(r.Context(), id, uid); errors.Is(err, store.ErrNotFound) {
+	if err := a.store.RemoveMember(r.Context(), p.ID, uid); errors.Is(err, store.ErrNotFound) {
 		return problem.NotFound("member")
 	} else if err != nil {
 		return err

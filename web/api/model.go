@@ -53,11 +53,7 @@ func (a *API) Models(r *http.Request, p store.Project) ([]ModelInfo, error) {
 }
 
 func (a *API) listModels(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := a.project(r, id, auth.ManageProject)
+	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
 		return err
 	}
@@ -77,11 +73,7 @@ func (a *API) Train(r *http.Request, p store.Project) error {
 }
 
 func (a *API) trainModel(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := a.project(r, id, auth.ManageProject)
+	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
 		return err
 	}
@@ -104,11 +96,7 @@ func (a *API) Activate(r *http.Request, p store.Project, versionID int64) error 
 }
 
 func (a *API) activateModel(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := a.project(r, id, auth.ManageProject)
+	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
 		return err
 	}

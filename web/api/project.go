@@ -218,11 +218,7 @@ func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := a.project(r, id, auth.ViewProject)
+	p, err := a.projectOf(r, auth.ViewProject)
 	if err != nil {
 		return err
 	}
@@ -230,11 +226,7 @@ func (a *API) getProject(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) updateProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := a.project(r, id, auth.ManageProject)
+	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
 		return err
 	}
@@ -247,21 +239,18 @@ func (a *API) updateProject(w http.ResponseWriter, r *http.Request) error {
 	if err := checked(&f); err != nil {
 		return err
 	}
-	if p, err = a.store.UpdateProject(r.Context(), id, f); err != nil {
+	if p, err = a.store.UpdateProject(r.Context(), p.ID, f); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, toProjectJSON(p))
 }
 
 func (a *API) deleteProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
+	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
 		return err
 	}
-	if _, err := a.project(r, id, auth.ManageProject); err != nil {
-		return err
-	}
-	if err := a.store.DeleteProject(r.Context(), id); err != nil {
+	if err := a.store.DeleteProject(r.Context(), p.ID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -279,14 +268,11 @@ func FieldsOf(p store.Project) store.ProjectFields {
 
 // stats answers GET /api/projects/{id}/stats: the project's progress, for its live page.
 func (a *API) stats(w http.ResponseWriter, r *http.Request) error {
-	id, err := idParam(r, "id")
+	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
 		return err
 	}
-	if _, err := a.project(r, id, auth.ManageProject); err != nil {
-		return err
-	}
-	st, err := a.store.StatsOf(r.Context(), id)
+	st, err := a.store.StatsOf(r.Context(), p.ID)
 	if err != nil {
 		return err
 	}
