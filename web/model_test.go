@@ -135,6 +135,17 @@ func TestRetrainAfterLabels(t *testing.T) {
 	if !kept {
 		t.Fatalf("Ctrl+Enter on task %d did not store the pre-filled prediction as the annotation", lt.Task.ID)
 	}
+
+	// Fifty labels more make a second version, which becomes the active one.
+	for i := 100; i < 149; i++ {
+		label(i)
+	}
+	for deadline := time.Now().Add(60 * time.Second); len(models) < 2 && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		e.call(mtok, "GET", fmt.Sprintf("/api/projects/%d/models", p.ID), nil, &models)
+	}
+	if len(models) != 2 || models[0]["model_version"] != "concord-v2" || models[0]["active"] != true || models[1]["active"] != false {
+		t.Fatalf("after 100 labels: %v", models)
+	}
 }
 
 // TestRegionModel trains the speech-region model of an audio Labels project on

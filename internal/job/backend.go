@@ -32,7 +32,7 @@ func (BackendPredictArgs) Kind() string { return "ml_backend_predict" }
 
 // InsertOpts makes one such job per backend at a time.
 func (BackendPredictArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: oneAtATime}
 }
 
 // BackendPredictWorker stores a backend's predictions, checked against the config.

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 
 	"concord/internal/ingest"
 	"concord/internal/netguard"
@@ -22,6 +23,14 @@ import (
 
 // Client is River's client on our pool.
 type Client = river.Client[pgx.Tx]
+
+// oneAtATime makes a job unique by its args while one is waiting or running,
+// and allows a new one once it has finished (River's default also counts
+// completed jobs, which would allow one such job ever).
+var oneAtATime = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+	rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+}}
 
 // maxWorkers bounds concurrent jobs per process on the default queue.
 const maxWorkers = 4

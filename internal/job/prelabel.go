@@ -26,7 +26,7 @@ func (PrelabelArgs) Kind() string { return "prelabel" }
 
 // InsertOpts makes the job unique per version.
 func (PrelabelArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: oneAtATime}
 }
 
 // PrelabelWorker writes a version's predictions for the unlabeled tasks, in

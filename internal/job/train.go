@@ -28,7 +28,7 @@ func (TrainArgs) Kind() string { return "train" }
 // InsertOpts makes one training per project at a time: while one waits or
 // runs, asking again changes nothing.
 func (TrainArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: oneAtATime}
 }
 
 // TrainWorker trains a project's model, stores the version with its metrics,
