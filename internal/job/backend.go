@@ -183,13 +183,19 @@ func (w *BackendWebhookWorker) Work(ctx context.Context, j *river.Job[BackendWeb
 
 // AfterAnnotation enqueues, in the submission's transaction, what a new
 // annotation makes due: a training when retrain_every labels have gathered,
-// and a webhook to each of the project's ML backends.
+// a recomputation of agreement (debounced) where annotators overlap, and a
+// webhook to each of the project's ML backends.
 func AfterAnnotation(ctx context.Context, jobs *Client, st *store.Store, tx pgx.Tx, p store.Project, a store.Annotation) error {
 	if a.WasCancelled {
 		return nil
 	}
 	if err := TrainIfDue(ctx, jobs, st, tx, p); err != nil {
 		return err
+	}
+	if p.MaximumAnnotations > 1 || a.GroundTruth {
+		if err := EnqueueAgreement(ctx, jobs, tx, p.ID); err != nil {
+			return err
+		}
 	}
 	bs, err := st.MLBackends(ctx, p.ID)
 	if err != nil {

@@ -20,12 +20,14 @@ type Annotation struct {
 	GroundTruth  bool            `db:"ground_truth" json:"ground_truth"`
 	LeadTime     float64         `db:"lead_time" json:"lead_time"`
 	SkipReason   string          `db:"skip_reason" json:"skip_reason"`
+	ReviewState  string          `db:"review_state" json:"review_state"`
+	Comment      string          `db:"review_comment" json:"review_comment"`
 	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
 	UpdatedAt    time.Time       `db:"updated_at" json:"updated_at"`
 }
 
 const annotationColumns = `id, task_id, project_id, completed_by, result, was_cancelled, ground_truth, lead_time,
-	skip_reason, created_at, updated_at`
+	skip_reason, review_state, review_comment, created_at, updated_at`
 
 // Submission is an annotator's new annotation of a task.
 type Submission struct {
@@ -156,12 +158,17 @@ func (s *Store) EditAnnotation(ctx context.Context, id int64, e AnnotationEdit, 
 	var a Annotation
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		var was bool
-		if err := tx.QueryRow(ctx, `SELECT was_cancelled FROM annotations WHERE id = $1 FOR UPDATE`, id).Scan(&was); err != nil {
+		var state string
+		if err := tx.QueryRow(ctx, `SELECT was_cancelled, review_state FROM annotations WHERE id = $1 FOR UPDATE`, id).Scan(&was, &state); err != nil {
 			return noRows(err)
+		}
+		if state == "rejected" {
+			was = true // a rejected annotation does not count; resubmitted, it counts again
 		}
 		var err error
 		a, err = one[Annotation](tx.Query(ctx, `
-			UPDATE annotations SET result = $2, lead_time = lead_time + $3, was_cancelled = $4, updated_at = now()
+			UPDATE annotations SET result = $2, lead_time = lead_time + $3, was_cancelled = $4, updated_at = now(),
+				review_state = CASE WHEN review_state = 'rejected' THEN '' ELSE review_state END
 			WHERE id = $1 RETURNING `+annotationColumns, id, e.Result, e.LeadTime, e.WasCancelled))
 		if err != nil {
 			return err

@@ -22,7 +22,10 @@ func (s *Store) NextTask(ctx context.Context, p Project, userID int64, exclude [
 	}
 	var t Task
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
-		id, err := heldTask(ctx, tx, p.ID, userID, exclude)
+		id, err := rejectedTask(ctx, tx, p.ID, userID, exclude)
+		if errors.Is(err, pgx.ErrNoRows) {
+			id, err = heldTask(ctx, tx, p.ID, userID, exclude)
+		}
 		if errors.Is(err, pgx.ErrNoRows) {
 			id, err = reserve(ctx, tx, p, userID, exclude)
 		}
@@ -40,13 +43,24 @@ func (s *Store) NextTask(ctx context.Context, p Project, userID int64, exclude [
 	return t, wrap("next task", err)
 }
 
+// rejectedTask finds a task whose annotation by this annotator a reviewer
+// rejected: it goes back to them first, with the reviewer's comment.
+func rejectedTask(ctx context.Context, tx pgx.Tx, projectID, userID int64, exclude []int64) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT a.task_id FROM annotations a WHERE a.project_id = $1 AND a.completed_by = $2
+		AND a.review_state = 'rejected' AND NOT a.imported AND a.task_id <> ALL($3) ORDER BY a.id LIMIT 1`,
+		projectID, userID, exclude).Scan(&id)
+	return id, err
+}
+
 // heldTask finds an open task the annotator holds a live lock on and has not annotated.
 func heldTask(ctx context.Context, tx pgx.Tx, projectID, userID int64, exclude []int64) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `
 		SELECT l.task_id FROM task_locks l JOIN tasks t ON t.id = l.task_id
 		WHERE l.user_id = $2 AND l.expires_at > now() AND t.project_id = $1 AND NOT t.is_full
-		  AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported)
+		  AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported
+		                  AND a.review_state <> 'rejected')
 		  AND l.task_id <> ALL($3)
 		ORDER BY l.expires_at, l.task_id LIMIT 1`, projectID, userID, exclude).Scan(&id)
 	return id, err
@@ -82,7 +96,8 @@ func reserve(ctx context.Context, tx pgx.Tx, p Project, userID int64, exclude []
 // openFor is the condition a task must meet to be served to $2 in project $1
 // with $3 annotators per task.
 const openFor = `t.project_id = $1 AND NOT t.is_full
-	AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported)
+	AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported
+	                AND a.review_state <> 'rejected')
 	AND t.done_count + (SELECT count(*) FROM task_locks l
 		WHERE l.task_id = t.id AND l.user_id <> $2 AND l.expires_at > now()) < $3
 	AND t.id <> ALL($4)`

@@ -179,6 +179,8 @@ type annotationJSON struct {
 	GroundTruth  bool            `json:"ground_truth"`
 	LeadTime     float64         `json:"lead_time"`
 	SkipReason   string          `json:"skip_reason,omitempty"`
+	ReviewState  string          `json:"review_state,omitempty"`
+	Comment      string          `json:"review_comment,omitempty"`
 	CreatedAt    time.Time       `json:"created_at"`
 	UpdatedAt    time.Time       `json:"updated_at"`
 }
@@ -186,7 +188,7 @@ type annotationJSON struct {
 func toAnnotationJSON(a store.Annotation) annotationJSON {
 	return annotationJSON{ID: a.ID, Task: a.TaskID, Project: a.ProjectID, CompletedBy: a.CompletedBy, Result: a.Result,
 		WasCancelled: a.WasCancelled, GroundTruth: a.GroundTruth, LeadTime: a.LeadTime, SkipReason: a.SkipReason,
-		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+		ReviewState: a.ReviewState, Comment: a.Comment, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 
 // annotationInput is the body of an annotation's create or edit.

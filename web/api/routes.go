@@ -18,6 +18,9 @@ func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
 	r.Patch("/projects/{id}", adapt(a.updateProject))
 	r.Delete("/projects/{id}", adapt(a.deleteProject))
 	r.Get("/projects/{id}/stats", adapt(a.stats))
+	r.Get("/projects/{id}/agreement", adapt(a.projectAgreement))
+	r.Get("/projects/{id}/annotators", adapt(a.annotators))
+	r.Get("/projects/{id}/review", adapt(a.reviewQueue))
 	r.Get("/projects/{id}/models", adapt(a.listModels))
 	r.Post("/projects/{id}/models/train", adapt(a.trainModel))
 	r.Post("/projects/{id}/models/{version_id}/activate", adapt(a.activateModel))
@@ -39,10 +42,13 @@ func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
 	r.Get("/tasks/{id}/labeling", adapt(a.taskForLabeling))
 	r.Post("/tasks/{id}/annotations", adapt(a.createAnnotation))
 	r.Put("/tasks/{id}/draft", adapt(a.saveDraft))
+	r.Get("/tasks/{id}/agreement", adapt(a.taskAgreement))
+	r.Post("/tasks/{id}/review", adapt(a.review))
 
 	r.Get("/annotations/{id}", adapt(a.getAnnotation))
 	r.Patch("/annotations/{id}", adapt(a.updateAnnotation))
 	r.Delete("/annotations/{id}", adapt(a.deleteAnnotation))
+	r.Patch("/annotations/{id}/ground-truth", adapt(a.setGroundTruth))
 
 	r.Get("/ml", adapt(a.listBackends))
 	r.Post("/ml", adapt(a.createBackend))

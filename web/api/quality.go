@@ -1,0 +1,239 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"concord/internal/auth"
+	"concord/internal/job"
+	"concord/internal/store"
+	"concord/web/problem"
+)
+
+// agreementJSON is a project's agreement report, annotators named by e-mail.
+type agreementJSON struct {
+	job.Report
+	Emails     map[int64]string `json:"emails"`
+	ComputedAt time.Time        `json:"computed_at"`
+}
+
+// Agreement reads a project's latest agreement report (nil before the first).
+func (a *API) Agreement(r *http.Request, p store.Project) (*agreementJSON, error) {
+	raw, at, err := a.store.AgreementReport(r.Context(), p.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &agreementJSON{ComputedAt: at, Emails: map[int64]string{}}
+	if err := json.Unmarshal(raw, &out.Report); err != nil {
+		return nil, err
+	}
+	ms, err := a.store.Members(r.Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		out.Emails[m.UserID] = m.Email
+	}
+	return out, nil
+}
+
+// projectAgreement answers GET /api/projects/{id}/agreement.
+func (a *API) projectAgreement(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.projectOf(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	rep, err := a.Agreement(r, p)
+	if err != nil {
+		return err
+	}
+	if rep == nil {
+		return writeJSON(w, http.StatusOK, map[string]any{"status": "not computed yet: it is, once tasks have two annotators or ground truth"})
+	}
+	return writeJSON(w, http.StatusOK, rep)
+}
+
+// annotators answers GET /api/projects/{id}/annotators: each annotator's work and quality.
+func (a *API) annotators(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.projectOf(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	rep, err := a.Agreement(r, p)
+	if err != nil || rep == nil {
+		return writeJSON(w, http.StatusOK, []any{})
+	}
+	type row struct {
+		job.AnnotatorStat
+		Email string `json:"email"`
+	}
+	out := make([]row, len(rep.Annotators))
+	for i, s := range rep.Annotators {
+		out[i] = row{s, rep.Emails[s.UserID]}
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// taskAgreement answers GET /api/tasks/{id}/agreement: the task's agreement and
+// every annotation of it, side by side (managers).
+func (a *API) taskAgreement(w http.ResponseWriter, r *http.Request) error {
+	t, _, err := a.task(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	ag, err := a.store.TaskAgreement(r.Context(), t.ID)
+	if err != nil {
+		return err
+	}
+	as, err := a.store.TaskAnnotationsForReview(r.Context(), t.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"task": toTaskJSON(t), "agreement": ag, "annotations": as})
+}
+
+// reviewQueue answers GET /api/projects/{id}/review: tasks with the lowest
+// agreement first; filters state (""|accepted|rejected|all), label, annotator,
+// from and to (RFC 3339), page and page_size.
+func (a *API) reviewQueue(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.projectOf(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	f, err := ReviewFilterOf(r)
+	if err != nil {
+		return err
+	}
+	items, err := a.store.ReviewQueue(r.Context(), p.ID, f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"tasks": items})
+}
+
+// ReviewFilterOf reads the review queue's filters from the query string.
+func ReviewFilterOf(r *http.Request) (store.ReviewFilter, error) {
+	q := r.URL.Query()
+	f := store.ReviewFilter{State: q.Get("state"), Label: q.Get("label")}
+	switch f.State {
+	case "", "accepted", "rejected", "all":
+	default:
+		return f, problem.BadRequest(`state must be "", "accepted", "rejected" or "all"`)
+	}
+	if s := q.Get("annotator"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return f, problem.BadRequest("annotator must be a user id")
+		}
+		f.Annotator = id
+	}
+	for _, k := range []string{"from", "to"} {
+		if s := q.Get(k); s != "" {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				if t, err = time.Parse("2006-01-02", s); err != nil {
+					return f, problem.BadRequest("%s must be a date (2006-01-02) or an RFC 3339 time", k)
+				}
+			}
+			if k == "from" {
+				f.From = &t
+			} else {
+				f.To = &t
+			}
+		}
+	}
+	size, err := intParam(q.Get("page_size"), 50, 1, 500, "page_size")
+	if err != nil {
+		return f, err
+	}
+	page, err := intParam(q.Get("page"), 1, 1, 1<<20, "page")
+	if err != nil {
+		return f, err
+	}
+	f.Limit, f.Offset = size, (page-1)*size
+	return f, nil
+}
+
+// reviewInput is a reviewer's verdict on one annotation.
+type reviewInput struct {
+	Annotation int64             `json:"annotation"`
+	Action     string            `json:"action"` // accept, reject, fix
+	Comment    string            `json:"comment"`
+	Result     []json.RawMessage `json:"result"` // the fixed labels, for fix
+}
+
+// review answers POST /api/tasks/{id}/review.
+func (a *API) review(w http.ResponseWriter, r *http.Request) error {
+	t, p, err := a.task(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	var in reviewInput
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := a.Review(r, p, t, in); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// Review applies a verdict and enqueues the recomputation of agreement.
+func (a *API) Review(r *http.Request, p store.Project, t store.Task, in reviewInput) error {
+	ann, err := a.store.AnnotationByID(r.Context(), in.Annotation)
+	if err != nil || ann.TaskID != t.ID {
+		return problem.Invalid("annotation: give the id of an annotation of this task", nil)
+	}
+	var fixed json.RawMessage
+	switch in.Action {
+	case store.ReviewAccept, store.ReviewReject:
+	case store.ReviewFix:
+		if fixed, err = a.checkResult(r, p, t, in.Result, false); err != nil {
+			return err
+		}
+	default:
+		return problem.Invalid(`action must be "accept", "reject" or "fix"`, nil)
+	}
+	if in.Action == store.ReviewReject && in.Comment == "" {
+		return problem.Invalid("comment: say what to fix; the annotator sees it", nil)
+	}
+	return a.store.Review(r.Context(), ann.ID, caller(r).ID, in.Action, in.Comment, fixed, p.MaximumAnnotations, func(tx pgx.Tx) error {
+		return job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID)
+	})
+}
+
+// setGroundTruth answers PATCH /api/annotations/{id}/ground-truth {"ground_truth": bool} (managers).
+func (a *API) setGroundTruth(w http.ResponseWriter, r *http.Request) error {
+	ann, p, err := a.annotation(r, true)
+	if err != nil {
+		return err
+	}
+	u := caller(r)
+	role, _ := a.store.Membership(r.Context(), p.ID, u.ID)
+	if !auth.Can(u, role, auth.ManageProject) {
+		return problem.Forbidden()
+	}
+	var in struct {
+		GroundTruth bool `json:"ground_truth"`
+	}
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := a.store.SetGroundTruth(r.Context(), ann.ID, in.GroundTruth); err != nil {
+		return err
+	}
+	if err := a.store.InTx(r.Context(), func(tx pgx.Tx) error { return job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID) }); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
