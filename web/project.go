@@ -50,6 +50,13 @@ func projectForm(r *http.Request) store.ProjectFields {
 			retrain = -1 // reported by CheckProject
 		}
 	}
+	num := func(name string) float64 {
+		v, err := strconv.ParseFloat(r.PostFormValue(name), 64)
+		if err != nil && r.PostFormValue(name) != "" {
+			return -1 // reported by CheckProject
+		}
+		return v
+	}
 	lock := 0 // the default
 	if v := r.PostFormValue("lock_minutes"); v != "" {
 		if lock, err = strconv.Atoi(v); err != nil {
@@ -66,6 +73,9 @@ func projectForm(r *http.Request) store.ProjectFields {
 		LockMinutes:        lock,
 		ShowOthers:         r.PostFormValue("show_others") == "true",
 		RetrainEvery:       retrain,
+		GoldRate:           num("gold_rate"),
+		AgreementThreshold: num("agreement_threshold"),
+		MaxExtra:           int(num("max_extra_annotators")),
 	}
 }
 

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"concord/internal/store"
+	"concord/web/api"
 )
 
 // TestAgreementAndReview has three annotators label four tasks with a known
@@ -121,4 +124,60 @@ func TestAgreementAndReview(t *testing.T) {
 	if gt != 1 {
 		t.Fatalf("%d accepted ground-truth annotations after fix, want 1", gt)
 	}
+}
+
+// TestGoldAndExtraAnnotator mixes gold tasks into the queue and gives a task
+// whose annotators disagree one more annotator.
+func TestGoldAndExtraAnnotator(t *testing.T) {
+	t.Parallel()
+	e, p, tok := labelEnv(t, 5, 2, "ann", "bob", "cy")
+	ctx := t.Context()
+	f := api.FieldsOf(p)
+	f.GoldRate, f.AgreementThreshold, f.MaxExtra = 1, 0.9, 1
+	p, _ = e.store.UpdateProject(ctx, p.ID, f)
+	ts, _ := e.store.Tasks(ctx, store.TaskPage{ProjectID: p.ID, Limit: 10})
+	// The manager labels the last task and makes it ground truth.
+	gold := ts[4].ID
+	_, gid := e.submit(tok["manager"], gold, "gold", map[string]any{"result": choice("Positive")})
+	if code := e.call(tok["manager"], "PATCH", fmt.Sprintf("/api/annotations/%d/ground-truth", gid), map[string]any{"ground_truth": true}, nil); code != 204 {
+		t.Fatalf("ground truth: %d", code)
+	}
+	// With a gold rate of 1, ann's first task is the gold one.
+	var lt labelingTask
+	e.call(tok["ann"], "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, &lt)
+	if lt.Task.ID != gold {
+		t.Fatalf("ann was served task %d, want the gold task %d", lt.Task.ID, gold)
+	}
+	e.submit(tok["ann"], gold, "a-gold", map[string]any{"result": choice("Negative")})
+	// ann and bob disagree on the first task: it must get a third annotator.
+	first := ts[0].ID
+	e.submit(tok["ann"], first, "a1", map[string]any{"result": choice("Positive")})
+	e.submit(tok["bob"], first, "b1", map[string]any{"result": choice("Negative")})
+	var extra int
+	var goldAcc *float64
+	for deadline := time.Now().Add(40 * time.Second); time.Now().Before(deadline) && (extra == 0 || goldAcc == nil); time.Sleep(200 * time.Millisecond) {
+		e.store.Pool.QueryRow(ctx, `SELECT extra_annotators FROM tasks WHERE id = $1`, first).Scan(&extra)
+		var rows []struct {
+			Email        string   `json:"email"`
+			GoldAccuracy *float64 `json:"gold_accuracy"`
+		}
+		e.call(tok["manager"], "GET", fmt.Sprintf("/api/projects/%d/annotators", p.ID), nil, &rows)
+		for _, r := range rows {
+			if r.Email == "ann@x.org" {
+				goldAcc = r.GoldAccuracy
+			}
+		}
+	}
+	if extra != 1 || goldAcc == nil || *goldAcc != 0 {
+		t.Fatalf("extra annotators %d, ann's gold accuracy %v; want 1 and 0", extra, goldAcc)
+	}
+	var c labelingTask
+	for i := 0; i < 5; i++ { // cy may first be served the gold task
+		e.call(tok["cy"], "GET", fmt.Sprintf("/api/projects/%d/next?exclude=%d", p.ID, gold), nil, &c)
+		if c.Task.ID == first {
+			return
+		}
+		e.submit(tok["cy"], c.Task.ID, fmt.Sprint("c", i), map[string]any{"result": choice("Positive")})
+	}
+	t.Fatalf("the disagreed task %d was never served to a third annotator", first)
 }

@@ -110,6 +110,11 @@ func (w *AgreementWorker) Work(ctx context.Context, j *river.Job[AgreementArgs])
 	if err := w.store.SaveAgreement(ctx, p.ID, raw, ids, values); err != nil {
 		return err
 	}
+	if p.AgreementThreshold > 0 && p.MaxExtra > 0 {
+		if _, err := w.store.AddAnnotators(ctx, p.ID, p.AgreementThreshold, p.MaxExtra); err != nil {
+			return err
+		}
+	}
 	data, _ := json.Marshal(map[string]any{"agreement": rep.Project["mean_task_agreement"]})
 	live.Notify(ctx, w.store.Pool, live.Event{Project: p.ID, Type: live.TypeAgreementUpdated, Data: data})
 	return nil

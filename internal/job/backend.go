@@ -192,7 +192,7 @@ func AfterAnnotation(ctx context.Context, jobs *Client, st *store.Store, tx pgx.
 	if err := TrainIfDue(ctx, jobs, st, tx, p); err != nil {
 		return err
 	}
-	if p.MaximumAnnotations > 1 || a.GroundTruth {
+	if p.MaximumAnnotations > 1 || p.GoldRate > 0 || a.GroundTruth {
 		if err := EnqueueAgreement(ctx, jobs, tx, p.ID); err != nil {
 			return err
 		}

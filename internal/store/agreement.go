@@ -85,3 +85,14 @@ func (s *Store) TaskAgreement(ctx context.Context, taskID int64) (*float64, erro
 func (s *Store) SetGroundTruth(ctx context.Context, id int64, gt bool) error {
 	return wrap("set ground truth", mustAffect(s.Pool.Exec(ctx, `UPDATE annotations SET ground_truth = $2, updated_at = now() WHERE id = $1`, id, gt)))
 }
+
+// AddAnnotators gives each full, unreviewed task whose agreement is under
+// threshold one more annotator, up to maxExtra more in all; it returns how
+// many tasks were reopened.
+func (s *Store) AddAnnotators(ctx context.Context, projectID int64, threshold float64, maxExtra int) (int64, error) {
+	tag, err := s.Pool.Exec(ctx, `
+		UPDATE tasks SET extra_annotators = extra_annotators + 1, is_full = false
+		WHERE project_id = $1 AND is_full AND agreement < $2 AND extra_annotators < $3 AND review_state = ''`,
+		projectID, threshold, maxExtra)
+	return tag.RowsAffected(), wrap("add annotators", err)
+}

@@ -134,8 +134,8 @@ func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) 
 
 // countDone adds delta to a task's completed annotations and updates whether it is full.
 func countDone(ctx context.Context, tx pgx.Tx, taskID int64, delta, maxAnnotations int) error {
-	_, err := tx.Exec(ctx, `UPDATE tasks SET done_count = done_count + $2, is_full = done_count + $2 >= $3, updated_at = now()
-		WHERE id = $1`, taskID, delta, maxAnnotations)
+	_, err := tx.Exec(ctx, `UPDATE tasks SET done_count = done_count + $2, is_full = done_count + $2 >= $3 + extra_annotators,
+		updated_at = now() WHERE id = $1`, taskID, delta, maxAnnotations)
 	return err
 }
 

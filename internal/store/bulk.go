@@ -136,7 +136,7 @@ func (b *Bulk) Recount(ctx context.Context, taskIDs []int64, maxAnnotations int)
 	if err != nil {
 		return fmt.Errorf("recount: %w", err)
 	}
-	_, err = b.tx.Exec(ctx, `UPDATE tasks SET is_full = done_count >= $2 WHERE id = ANY($1)`, taskIDs, maxAnnotations)
+	_, err = b.tx.Exec(ctx, `UPDATE tasks SET is_full = done_count >= $2 + extra_annotators WHERE id = ANY($1)`, taskIDs, maxAnnotations)
 	return err
 }
 

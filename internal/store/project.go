@@ -19,6 +19,9 @@ type Project struct {
 	LockMinutes        int       `db:"lock_minutes"`
 	ShowOthers         bool      `db:"show_others"`
 	RetrainEvery       int       `db:"retrain_every"`
+	GoldRate           float64   `db:"gold_rate"`
+	AgreementThreshold float64   `db:"agreement_threshold"`
+	MaxExtra           int       `db:"max_extra_annotators"`
 	CreatedBy          *int64    `db:"created_by"`
 	CreatedAt          time.Time `db:"created_at"`
 	UpdatedAt          time.Time `db:"updated_at"`
@@ -49,13 +52,16 @@ type ProjectFields struct {
 	ExpertInstruction  string
 	MaximumAnnotations int
 	Sampling           string
-	LockMinutes        int  // how long a served task stays reserved for its annotator
-	ShowOthers         bool // whether annotators may see each other's annotations
-	RetrainEvery       int  // new labels that trigger a training of the in-house model
+	LockMinutes        int     // how long a served task stays reserved for its annotator
+	ShowOthers         bool    // whether annotators may see each other's annotations
+	RetrainEvery       int     // new labels that trigger a training of the in-house model
+	GoldRate           float64 // share of served tasks that are gold (have ground truth), 0 to 1
+	AgreementThreshold float64 // a task under this agreement gets one more annotator…
+	MaxExtra           int     // …up to this many more
 }
 
 const projectColumns = `p.id, p.title, p.description, p.label_config, p.expert_instruction,
-	p.maximum_annotations, p.sampling, p.lock_minutes, p.show_others, p.retrain_every, p.created_by, p.created_at, p.updated_at,
+	p.maximum_annotations, p.sampling, p.lock_minutes, p.show_others, p.retrain_every, p.gold_rate, p.agreement_threshold, p.max_extra_annotators, p.created_by, p.created_at, p.updated_at,
 	p.task_count`
 
 // CreateProject adds a project and makes its creator a manager of it.
@@ -66,10 +72,10 @@ func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int6
 		var id int64
 		err := tx.QueryRow(ctx, `
 			INSERT INTO projects (title, description, label_config, expert_instruction, maximum_annotations, sampling,
-				lock_minutes, show_others, retrain_every, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+				lock_minutes, show_others, retrain_every, gold_rate, agreement_threshold, max_extra_annotators, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 			f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling,
-			f.LockMinutes, f.ShowOthers, f.RetrainEvery, creator).Scan(&id)
+			f.LockMinutes, f.ShowOthers, f.RetrainEvery, f.GoldRate, f.AgreementThreshold, f.MaxExtra, creator).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -127,17 +133,17 @@ func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (P
 		err := mustAffect(tx.Exec(ctx, `
 			UPDATE projects SET title = $2, description = $3, label_config = $4, expert_instruction = $5,
 				maximum_annotations = $6, sampling = $7, lock_minutes = $8, show_others = $9, retrain_every = $10,
-				updated_at = now()
+				gold_rate = $11, agreement_threshold = $12, max_extra_annotators = $13, updated_at = now()
 			WHERE id = $1`,
 			id, f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling,
-			f.LockMinutes, f.ShowOthers, f.RetrainEvery))
+			f.LockMinutes, f.ShowOthers, f.RetrainEvery, f.GoldRate, f.AgreementThreshold, f.MaxExtra))
 		if err != nil {
 			return err
 		}
 		// Annotators per task may have changed: which tasks are full follows.
 		if _, err := tx.Exec(ctx, `
-			UPDATE tasks SET is_full = done_count >= $2
-			WHERE project_id = $1 AND is_full <> (done_count >= $2)`, id, f.MaximumAnnotations); err != nil {
+			UPDATE tasks SET is_full = done_count >= $2 + extra_annotators
+			WHERE project_id = $1 AND is_full <> (done_count >= $2 + extra_annotators)`, id, f.MaximumAnnotations); err != nil {
 			return err
 		}
 		p, err = projectByID(ctx, tx, id)

@@ -26,6 +26,9 @@ func (s *Store) NextTask(ctx context.Context, p Project, userID int64, exclude [
 		if errors.Is(err, pgx.ErrNoRows) {
 			id, err = heldTask(ctx, tx, p.ID, userID, exclude)
 		}
+		if errors.Is(err, pgx.ErrNoRows) && p.GoldRate > 0 && rand.Float64() < p.GoldRate {
+			id, err = goldTask(ctx, tx, p.ID, userID, exclude)
+		}
 		if errors.Is(err, pgx.ErrNoRows) {
 			id, err = reserve(ctx, tx, p, userID, exclude)
 		}
@@ -53,12 +56,23 @@ func rejectedTask(ctx context.Context, tx pgx.Tx, projectID, userID int64, exclu
 	return id, err
 }
 
+// goldTask finds a task with another user's ground truth that this annotator
+// has not labeled: mixed into the queue, it measures their accuracy.
+func goldTask(ctx context.Context, tx pgx.Tx, projectID, userID int64, exclude []int64) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT g.task_id FROM annotations g WHERE g.project_id = $1 AND g.ground_truth
+		AND g.completed_by IS DISTINCT FROM $2 AND g.task_id <> ALL($3)
+		AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = g.task_id AND a.completed_by = $2 AND NOT a.imported)
+		ORDER BY g.task_id LIMIT 1`, projectID, userID, exclude).Scan(&id)
+	return id, err
+}
+
 // heldTask finds an open task the annotator holds a live lock on and has not annotated.
 func heldTask(ctx context.Context, tx pgx.Tx, projectID, userID int64, exclude []int64) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `
 		SELECT l.task_id FROM task_locks l JOIN tasks t ON t.id = l.task_id
-		WHERE l.user_id = $2 AND l.expires_at > now() AND t.project_id = $1 AND NOT t.is_full
+		WHERE l.user_id = $2 AND l.expires_at > now() AND t.project_id = $1
 		  AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported
 		                  AND a.review_state <> 'rejected')
 		  AND l.task_id <> ALL($3)
@@ -83,7 +97,7 @@ func reserve(ctx context.Context, tx pgx.Tx, p Project, userID int64, exclude []
 		var free bool
 		err = tx.QueryRow(ctx, `
 			SELECT NOT t.is_full AND t.done_count + (SELECT count(*) FROM task_locks l
-				WHERE l.task_id = t.id AND l.user_id <> $2 AND l.expires_at > now()) < $3
+				WHERE l.task_id = t.id AND l.user_id <> $2 AND l.expires_at > now()) < $3 + t.extra_annotators
 			FROM tasks t WHERE t.id = $1`, id, userID, p.MaximumAnnotations).Scan(&free)
 		if err != nil || free {
 			return id, err
@@ -99,7 +113,7 @@ const openFor = `t.project_id = $1 AND NOT t.is_full
 	AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported
 	                AND a.review_state <> 'rejected')
 	AND t.done_count + (SELECT count(*) FROM task_locks l
-		WHERE l.task_id = t.id AND l.user_id <> $2 AND l.expires_at > now()) < $3
+		WHERE l.task_id = t.id AND l.user_id <> $2 AND l.expires_at > now()) < $3 + t.extra_annotators
 	AND t.id <> ALL($4)`
 
 // pickTask chooses an open task in the project's sampling order and locks its row.

@@ -53,6 +53,15 @@ func CheckProject(f *store.ProjectFields) FieldErrors {
 	if f.LockMinutes == 0 {
 		f.LockMinutes = store.DefaultLockMinutes
 	}
+	if f.GoldRate < 0 || f.GoldRate > 1 {
+		errs["gold_rate"] = "give a share of gold tasks from 0 to 1"
+	}
+	if f.AgreementThreshold < 0 || f.AgreementThreshold > 1 {
+		errs["agreement_threshold"] = "give an agreement threshold from 0 to 1"
+	}
+	if f.MaxExtra < 0 || f.MaxExtra > 10 {
+		errs["max_extra_annotators"] = "give from 0 to 10 extra annotators"
+	}
 	if f.RetrainEvery == 0 {
 		f.RetrainEvery = store.DefaultRetrainEvery
 	}
@@ -86,6 +95,9 @@ type projectJSON struct {
 	LockMinutes        int            `json:"lock_minutes"`
 	ShowOthers         bool           `json:"show_others_annotations"`
 	RetrainEvery       int            `json:"retrain_every"`
+	GoldRate           float64        `json:"gold_rate"`
+	AgreementThreshold float64        `json:"agreement_threshold"`
+	MaxExtra           int            `json:"max_extra_annotators"`
 	CreatedBy          *int64         `json:"created_by"`
 	CreatedAt          time.Time      `json:"created_at"`
 	UpdatedAt          time.Time      `json:"updated_at"`
@@ -98,6 +110,7 @@ func toProjectJSON(p store.Project) projectJSON {
 		ParsedLabelConfig: parsedConfig(p.LabelConfig), ExpertInstruction: p.ExpertInstruction,
 		MaximumAnnotations: p.MaximumAnnotations, Sampling: samplingLabel[p.Sampling],
 		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers, RetrainEvery: p.RetrainEvery,
+		GoldRate: p.GoldRate, AgreementThreshold: p.AgreementThreshold, MaxExtra: p.MaxExtra,
 		CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, TaskNumber: p.TaskCount,
 	}
 }
@@ -126,15 +139,18 @@ func parsedConfig(src string) map[string]any {
 
 // projectInput is the body of a project create or update; absent fields are nil.
 type projectInput struct {
-	Title              *string `json:"title"`
-	Description        *string `json:"description"`
-	LabelConfig        *string `json:"label_config"`
-	ExpertInstruction  *string `json:"expert_instruction"`
-	MaximumAnnotations *int    `json:"maximum_annotations"`
-	Sampling           *string `json:"sampling"`
-	LockMinutes        *int    `json:"lock_minutes"`
-	ShowOthers         *bool   `json:"show_others_annotations"`
-	RetrainEvery       *int    `json:"retrain_every"`
+	Title              *string  `json:"title"`
+	Description        *string  `json:"description"`
+	LabelConfig        *string  `json:"label_config"`
+	ExpertInstruction  *string  `json:"expert_instruction"`
+	MaximumAnnotations *int     `json:"maximum_annotations"`
+	Sampling           *string  `json:"sampling"`
+	LockMinutes        *int     `json:"lock_minutes"`
+	ShowOthers         *bool    `json:"show_others_annotations"`
+	RetrainEvery       *int     `json:"retrain_every"`
+	GoldRate           *float64 `json:"gold_rate"`
+	AgreementThreshold *float64 `json:"agreement_threshold"`
+	MaxExtra           *int     `json:"max_extra_annotators"`
 }
 
 // apply writes the fields present in in over f.
@@ -160,6 +176,15 @@ func (in projectInput) apply(f *store.ProjectFields) {
 	}
 	if in.RetrainEvery != nil {
 		f.RetrainEvery = *in.RetrainEvery
+	}
+	if in.GoldRate != nil {
+		f.GoldRate = *in.GoldRate
+	}
+	if in.AgreementThreshold != nil {
+		f.AgreementThreshold = *in.AgreementThreshold
+	}
+	if in.MaxExtra != nil {
+		f.MaxExtra = *in.MaxExtra
 	}
 }
 
@@ -263,6 +288,7 @@ func FieldsOf(p store.Project) store.ProjectFields {
 		Title: p.Title, Description: p.Description, LabelConfig: p.LabelConfig,
 		ExpertInstruction: p.ExpertInstruction, MaximumAnnotations: p.MaximumAnnotations, Sampling: p.Sampling,
 		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers, RetrainEvery: p.RetrainEvery,
+		GoldRate: p.GoldRate, AgreementThreshold: p.AgreementThreshold, MaxExtra: p.MaxExtra,
 	}
 }
 
