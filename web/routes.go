@@ -13,11 +13,12 @@ import (
 // Handler is every URL Concord serves, in one table.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.securityHeaders,
+	r.Use(middleware.RequestID, s.logRequests, s.metrics.observe, s.recoverPanics, s.securityHeaders,
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "application/json"))
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
+	r.Handle("/metrics", s.metricsHandler())
 	staticFS, _ := fs.Sub(static.FS, ".")
 	r.Handle("/static/*", http.StripPrefix("/static/", staticFiles(staticFS)))
 

@@ -8,7 +8,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"concord/internal/config"
 	"concord/internal/store"
 )
 
@@ -255,6 +257,51 @@ func TestCompression(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" {
 			t.Errorf("%s: %d, Content-Encoding %q, want gzip", path, resp.StatusCode, resp.Header.Get("Content-Encoding"))
+		}
+	}
+}
+
+// TestMetrics checks /metrics answers only to the configured bearer token and
+// reports request latency by route and jobs by kind.
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *config.Config) { c.MetricsToken = "scrape-secret" })
+	http.Get(e.srv.URL + "/healthz")
+	get := func(auth string) (int, string) {
+		req, _ := http.NewRequest("GET", e.srv.URL+"/metrics", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get(""); code != 404 {
+		t.Errorf("/metrics without the token: %d, want 404", code)
+	}
+	if code, _ := get("Bearer wrong"); code != 404 {
+		t.Errorf("/metrics with a wrong token: %d, want 404", code)
+	}
+	// The worker's periodic jobs appear once its leader has enqueued them.
+	code, body := get("Bearer scrape-secret")
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(body, "concord_jobs{") && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		code, body = get("Bearer scrape-secret")
+	}
+	if code != 200 || !strings.Contains(body, `concord_http_request_duration_seconds_count{method="GET",route="/healthz",status="2xx"}`) ||
+		!strings.Contains(body, "concord_jobs{") || !strings.Contains(body, "concord_websocket_connections 0") {
+		t.Errorf("/metrics: %d\n%s", code, body)
+	}
+	if e2 := newEnv(t); true {
+		req, _ := http.NewRequest("GET", e2.srv.URL+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer ")
+		resp, _ := http.DefaultClient.Do(req)
+		resp.Body.Close()
+		if resp.StatusCode != 404 {
+			t.Errorf("/metrics with no token configured: %d, want 404", resp.StatusCode)
 		}
 	}
 }

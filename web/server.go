@@ -38,6 +38,7 @@ type Server struct {
 	api         *api.API
 	blobs       media.Blobs
 	hub         *live.Hub
+	metrics     *metrics
 	crossOrigin *http.CrossOriginProtection
 }
 
@@ -58,7 +59,7 @@ func New(d Deps) *Server {
 		log.Error("session store", "err", err, "path", r.URL.Path)
 		http.Error(w, "the session store is unavailable; try again", http.StatusServiceUnavailable)
 	}
-	return &Server{
+	s := &Server{
 		cfg:         cfg,
 		store:       st,
 		log:         log,
@@ -68,6 +69,8 @@ func New(d Deps) *Server {
 		hub:         d.Hub,
 		crossOrigin: http.NewCrossOriginProtection(),
 	}
+	s.metrics = newMetrics(s)
+	return s
 }
 
 // HTTPServer wraps the handler in an http.Server with sane timeouts. There is

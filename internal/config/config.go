@@ -28,6 +28,7 @@ type Config struct {
 	MaxUploadMB    int64         // largest upload accepted, in MiB
 	AsyncImportMB  int64         // uploads larger than this import in the background, in MiB
 	AllowPrivate   string        // private network ranges ML backends may be in (comma-separated CIDRs)
+	MetricsToken   string        // bearer token that /metrics requires; empty: no /metrics
 }
 
 // setting is one row of the settings table: variable, flag, default and help.
@@ -51,6 +52,7 @@ var settings = []setting{
 	{"CONCORD_MAX_UPLOAD_MB", "max-upload-mb", "4096", "largest upload accepted, in MiB (larger: 413)", intSetter(func(c *Config) *int64 { return &c.MaxUploadMB })},
 	{"CONCORD_ASYNC_IMPORT_MB", "async-import-mb", "16", "uploads larger than this many MiB import in the background, with progress", intSetter(func(c *Config) *int64 { return &c.AsyncImportMB })},
 	{"CONCORD_ALLOW_PRIVATE_NETWORKS", "allow-private-networks", "", "comma-separated CIDRs (e.g. 127.0.0.0/8) of private networks ML backends may be in; the server reaches no private address otherwise", func(c *Config, v string) error { c.AllowPrivate = v; return nil }},
+	{"CONCORD_METRICS_TOKEN", "metrics-token", "", "bearer token Prometheus sends to scrape /metrics; unset: no /metrics", func(c *Config, v string) error { c.MetricsToken = v; return nil }},
 	{"CONCORD_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
 }
 
