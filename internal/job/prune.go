@@ -23,7 +23,8 @@ func (PruneArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: time.Hour}}
 }
 
-// PruneWorker deletes expired sessions and old sign-in failures.
+// PruneWorker deletes expired sessions, old sign-in failures and the files of
+// expired exports.
 type PruneWorker struct {
 	river.WorkerDefaults[PruneArgs]
 	store *store.Store
@@ -31,6 +32,9 @@ type PruneWorker struct {
 
 // Work runs the job.
 func (w *PruneWorker) Work(ctx context.Context, j *river.Job[PruneArgs]) error {
-	_, err := w.store.PruneExpired(ctx, keepAuthFailures)
+	if _, err := w.store.PruneExpired(ctx, keepAuthFailures); err != nil {
+		return err
+	}
+	_, err := PruneExports(ctx, w.store)
 	return err
 }

@@ -9,6 +9,7 @@ import (
 // Routes mounts every API route on r (already under /api and behind sign-in),
 // wrapping each handler with adapt, which renders returned errors.
 func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
+	r.Get("/openapi.json", adapt(a.openAPI))
 	r.Get("/current-user/whoami", adapt(a.whoami))
 	r.Get("/users", adapt(a.listUsers))
 
@@ -31,6 +32,13 @@ func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
 
 	r.Post("/projects/{id}/import", adapt(a.importTasks))
 	r.Get("/projects/{id}/imports/{import_id}", adapt(a.getImport))
+
+	r.Get("/projects/{id}/export", adapt(a.exportNow))
+	r.Get("/projects/{id}/exports", adapt(a.listExports))
+	r.Post("/projects/{id}/exports", adapt(a.createExport))
+	r.Get("/projects/{id}/exports/{eid}", adapt(a.getExport))
+	r.Get("/projects/{id}/exports/{eid}/download", adapt(a.downloadExport))
+	r.Get("/audit", adapt(a.auditLog))
 
 	r.Get("/projects/{id}/next", adapt(a.next))
 	r.Get("/projects/{id}/history", adapt(a.history))

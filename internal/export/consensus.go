@@ -1,0 +1,226 @@
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"concord/internal/agreement"
+	"concord/internal/format"
+	"concord/internal/labeling"
+)
+
+// consensus makes one annotation per task out of its annotators' work. For
+// each Choices control it holds the consensus choice: the majority vote
+// (ties to the choice listed first in the config), or for single-choice
+// controls the Dawid–Skene estimate fitted over the whole export; a
+// multiple-choice control keeps each choice more than half the annotators
+// made. Results of other controls (spans, boxes, regions, texts, ratings)
+// have no consensus here and are taken from the task's first annotation.
+type consensus struct {
+	method   string
+	controls []labeling.Control // the Choices controls
+	// Dawid–Skene: the unit of each task and each control's fitted labels by unit.
+	units  map[int64]int
+	fitted [][]int
+}
+
+func newConsensus(method string, c *labeling.Config) *consensus {
+	cs := &consensus{method: method}
+	if c != nil {
+		for _, ctl := range c.Controls {
+			if ctl.Type == labeling.TypeChoices && len(ctl.Labels) > 0 {
+				cs.controls = append(cs.controls, ctl)
+			}
+		}
+	}
+	return cs
+}
+
+// choiceItem is the part of a result item consensus reads.
+type choiceItem struct {
+	FromName string `json:"from_name"`
+	Value    struct {
+		Choices []string `json:"choices"`
+	} `json:"value"`
+}
+
+// votes returns, per annotation that counts, its choices for each control (by index).
+func (cs *consensus) votes(anns []storedAnnotation) ([][][]string, error) {
+	var out [][][]string
+	for _, a := range anns {
+		if a.WasCancelled || len(a.Result) == 0 {
+			continue
+		}
+		per := make([][]string, len(cs.controls))
+		for _, r := range a.Result {
+			var it choiceItem
+			if err := json.Unmarshal(r, &it); err != nil {
+				return nil, fmt.Errorf("result: %w", err)
+			}
+			for i, ctl := range cs.controls {
+				if it.FromName == ctl.Name {
+					per[i] = append(per[i], it.Value.Choices...)
+				}
+			}
+		}
+		out = append(out, per)
+	}
+	return out, nil
+}
+
+// fit reads every task once and fits Dawid–Skene for each single-choice control.
+func (cs *consensus) fit(tasks Tasks, cv *converter) error {
+	cs.units = map[int64]int{}
+	coders := map[int64]int{}
+	ratings := make([][]agreement.Rating, len(cs.controls))
+	err := tasks(func(s Stored) error {
+		var anns []storedAnnotation
+		if err := json.Unmarshal(s.Annotations, &anns); err != nil {
+			return fmt.Errorf("export: task %d: annotations: %w", s.ID, err)
+		}
+		unit := -1
+		seen := map[[2]int]bool{}
+		for _, a := range anns {
+			if a.WasCancelled || a.CompletedBy == nil {
+				continue
+			}
+			coder, ok := coders[*a.CompletedBy]
+			if !ok {
+				coder = len(coders)
+				coders[*a.CompletedBy] = coder
+			}
+			vs, err := cs.votes([]storedAnnotation{a})
+			if err != nil {
+				return fmt.Errorf("export: task %d: %w", s.ID, err)
+			}
+			if len(vs) == 0 {
+				continue
+			}
+			for i, ctl := range cs.controls {
+				if ctl.Multiple() || len(vs[0][i]) == 0 || seen[[2]int{i, coder}] {
+					continue
+				}
+				k := slices.Index(ctl.Values(), vs[0][i][0])
+				if k < 0 {
+					continue
+				}
+				if unit < 0 {
+					unit = len(cs.units)
+					cs.units[s.ID] = unit
+				}
+				seen[[2]int{i, coder}] = true
+				ratings[i] = append(ratings[i], agreement.Rating{Unit: unit, Coder: coder, Category: k})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	cs.fitted = make([][]int, len(cs.controls))
+	for i, ctl := range cs.controls {
+		if ctl.Multiple() || len(ratings[i]) == 0 {
+			continue
+		}
+		r, err := agreement.NewRatings(len(cs.units), len(coders), len(ctl.Labels), ratings[i])
+		if err != nil {
+			return fmt.Errorf("export: consensus of %s: %w", ctl.Name, err)
+		}
+		res, err := agreement.DawidSkene(r, agreement.DawidSkeneOptions{})
+		if err != nil {
+			return fmt.Errorf("export: consensus of %s: %w", ctl.Name, err)
+		}
+		cs.fitted[i] = res.Labels
+	}
+	return nil
+}
+
+// annotation returns the task's consensus annotation, or nil when no annotation counts.
+func (cs *consensus) annotation(taskID int64, anns []storedAnnotation) (*format.Annotation, error) {
+	votes, err := cs.votes(anns)
+	if err != nil || len(votes) == 0 {
+		return nil, err
+	}
+	var result []json.RawMessage
+	for i, ctl := range cs.controls {
+		choices := cs.choose(i, ctl, taskID, votes)
+		if len(choices) == 0 {
+			continue
+		}
+		b, err := json.Marshal(map[string]any{
+			"id": "consensus-" + ctl.Name, "from_name": ctl.Name, "to_name": ctl.ToName,
+			"type": labeling.TypeChoices, "value": map[string]any{"choices": choices},
+		})
+		if err != nil {
+			return nil, err
+		}
+		result = append(result, b)
+	}
+	// Other controls: the first annotation that counts.
+	for _, a := range anns {
+		if a.WasCancelled || len(a.Result) == 0 {
+			continue
+		}
+		for _, r := range a.Result {
+			var it choiceItem
+			json.Unmarshal(r, &it) // read by votes already
+			if !slices.ContainsFunc(cs.controls, func(c labeling.Control) bool { return c.Name == it.FromName }) {
+				result = append(result, r)
+			}
+		}
+		break
+	}
+	if len(result) == 0 {
+		return nil, nil
+	}
+	return &format.Annotation{Result: result}, nil
+}
+
+// choose returns the consensus choices of control i.
+func (cs *consensus) choose(i int, ctl labeling.Control, taskID int64, votes [][][]string) []string {
+	values := ctl.Values()
+	if ctl.Multiple() {
+		counts := make([]int, len(values))
+		for _, v := range votes {
+			for _, c := range v[i] {
+				if k := slices.Index(values, c); k >= 0 {
+					counts[k]++
+				}
+			}
+		}
+		var out []string
+		for k, n := range counts {
+			if 2*n > len(votes) {
+				out = append(out, values[k])
+			}
+		}
+		return out
+	}
+	if cs.method == ConsensusDawidSkene && cs.fitted[i] != nil {
+		if u, ok := cs.units[taskID]; ok && cs.fitted[i][u] != agreement.Missing {
+			return []string{values[cs.fitted[i][u]]}
+		}
+		return nil
+	}
+	var rs []agreement.Rating
+	for c, v := range votes {
+		if len(v[i]) == 0 {
+			continue
+		}
+		if k := slices.Index(values, v[i][0]); k >= 0 {
+			rs = append(rs, agreement.Rating{Unit: 0, Coder: c, Category: k})
+		}
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	r, err := agreement.NewRatings(1, len(votes), len(values), rs)
+	if err != nil {
+		return nil
+	}
+	if k := agreement.MajorityVote(r)[0]; k != agreement.Missing {
+		return []string{values[k]}
+	}
+	return nil
+}

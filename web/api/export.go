@@ -1,0 +1,305 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"concord/internal/auth"
+	"concord/internal/export"
+	"concord/internal/job"
+	"concord/internal/labeling"
+	"concord/internal/store"
+	"concord/web/problem"
+)
+
+// exportSpec reads and checks an export's parameters against the project.
+func exportSpec(q url.Values, p store.Project) (export.Spec, error) {
+	spec, err := export.ParseSpec(q)
+	if err != nil {
+		return spec, problem.BadRequest("%v", err)
+	}
+	cfg, _ := labeling.ParseConfig(p.LabelConfig)
+	if err := export.Fits(spec.Format, cfg); err != nil {
+		return spec, problem.Invalid(err.Error(), nil)
+	}
+	return spec, nil
+}
+
+// baseURL is the server's address as the caller reached it, for media URLs.
+func (a *API) baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || a.cfg.SecureCookies {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// audit records an action of the caller; failing to record an export fails it.
+func (a *API) audit(r *http.Request, action string, projectID int64, details map[string]any) error {
+	u := caller(r)
+	return a.store.Audit(r.Context(), u.ID, u.Email, action, projectID, details)
+}
+
+// exportNow answers GET /api/projects/{id}/export: the export streamed from
+// the database cursor as it is written, with flat memory however large.
+func (a *API) exportNow(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.projectOf(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	spec, err := exportSpec(r.URL.Query(), p)
+	if err != nil {
+		return err
+	}
+	if err := a.audit(r, store.AuditExport, p.ID, map[string]any{"via": "api", "spec": spec}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", spec.ContentType())
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", spec.FileName(p.ID, time.Now())))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	stats, err := job.Export(r.Context(), a.store, p, spec, w, a.baseURL(r), nil)
+	if err != nil {
+		// The status line is gone: cut the connection, so that the client
+		// sees a broken download rather than a file that looks whole.
+		a.log.Error("export failed mid-stream", "project", p.ID, "tasks_written", stats.Tasks, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+// exportJSON is a background export as the API shows it.
+type exportJSON struct {
+	ID          int64           `json:"id"`
+	Project     int64           `json:"project"`
+	CreatedBy   *int64          `json:"created_by"`
+	Format      string          `json:"format"`
+	Options     json.RawMessage `json:"options"`
+	Status      string          `json:"status"`
+	RowsDone    int64           `json:"rows_done"`
+	RowsTotal   int64           `json:"rows_total"`
+	Progress    float64         `json:"progress"`
+	Size        int64           `json:"size"`
+	Error       string          `json:"error,omitempty"`
+	CreatedAt   time.Time       `json:"created_at"`
+	FinishedAt  *time.Time      `json:"finished_at"`
+	ExpiresAt   *time.Time      `json:"expires_at"`
+	DownloadURL string          `json:"download_url,omitempty"`
+}
+
+// toExportJSON shows an export.
+func toExportJSON(e store.Export) exportJSON {
+	out := exportJSON{ID: e.ID, Project: e.ProjectID, CreatedBy: e.CreatedBy, Format: e.Format, Options: e.Options,
+		Status: e.Status, RowsDone: e.RowsDone, RowsTotal: e.RowsTotal, Size: e.Size, Error: e.Error,
+		CreatedAt: e.CreatedAt, FinishedAt: e.FinishedAt, ExpiresAt: e.ExpiresAt}
+	switch {
+	case e.Status == store.ExportDone || e.Status == store.ExportExpired:
+		out.Progress = 1
+	case e.RowsTotal > 0:
+		out.Progress = min(float64(e.RowsDone)/float64(e.RowsTotal), 1)
+	}
+	if e.Status == store.ExportDone {
+		out.DownloadURL = fmt.Sprintf("/api/projects/%d/exports/%d/download", e.ProjectID, e.ID)
+	}
+	return out
+}
+
+// createExport answers POST /api/projects/{id}/exports: the same parameters
+// as the streamed export, as a JSON object (or in the query), run as a
+// background job whose file is kept for job.KeepExports.
+func (a *API) createExport(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.projectOf(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	if r.ContentLength != 0 && r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
+		var body map[string]any
+		if err := readJSON(w, r, &body); err != nil {
+			return err
+		}
+		if q, err = bodyValues(body, q); err != nil {
+			return err
+		}
+	}
+	spec, err := exportSpec(q, p)
+	if err != nil {
+		return err
+	}
+	e, err := a.QueueExport(r, p, spec)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, toExportJSON(e))
+}
+
+// QueueExport records a background export and enqueues its job in one transaction.
+func (a *API) QueueExport(r *http.Request, p store.Project, spec export.Spec) (store.Export, error) {
+	ctx, u := r.Context(), caller(r)
+	opts, err := json.Marshal(spec)
+	if err != nil {
+		return store.Export{}, err
+	}
+	var e store.Export
+	err = a.store.InTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if e, err = a.store.CreateExport(ctx, tx, p.ID, u.ID, string(spec.Format), opts, ""); err != nil {
+			return err
+		}
+		e.FilePath = filepath.Join(a.cfg.DataDir, "exports", fmt.Sprintf("%d-%d%s", p.ID, e.ID, spec.Extension()))
+		if err := a.store.SetExportPath(ctx, tx, e.ID, e.FilePath); err != nil {
+			return err
+		}
+		_, err = a.jobs.InsertTx(ctx, tx, job.ExportArgs{ExportID: e.ID, ProjectID: p.ID, BaseURL: a.baseURL(r)}, nil)
+		return err
+	})
+	if err != nil {
+		return e, err
+	}
+	return e, a.audit(r, store.AuditExportQueued, p.ID, map[string]any{"via": "api", "export": e.ID, "spec": spec})
+}
+
+// bodyValues turns a JSON object of parameters into query values, over q.
+func bodyValues(body map[string]any, q url.Values) (url.Values, error) {
+	out := url.Values{}
+	for k, v := range q {
+		out[k] = v
+	}
+	for k, v := range body {
+		out.Del(k)
+		vs := []any{v}
+		if list, ok := v.([]any); ok {
+			vs = list
+		}
+		for _, x := range vs {
+			switch x := x.(type) {
+			case string:
+				out.Add(k, x)
+			case bool:
+				out.Add(k, strconv.FormatBool(x))
+			case json.Number:
+				out.Add(k, x.String())
+			case nil:
+			default:
+				return nil, problem.BadRequest("%s: want a string, a number, a boolean or a list of them", k)
+			}
+		}
+	}
+	return out, nil
+}
+
+// exportOf loads the export named by the URL's {eid}, of a project the caller manages.
+func (a *API) exportOf(r *http.Request) (store.Project, store.Export, error) {
+	p, err := a.projectOf(r, auth.ManageProject)
+	if err != nil {
+		return p, store.Export{}, err
+	}
+	id, err := idParam(r, "eid")
+	if err != nil {
+		return p, store.Export{}, err
+	}
+	e, err := a.store.ExportByID(r.Context(), p.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return p, e, problem.NotFound("export")
+	}
+	return p, e, err
+}
+
+// listExports answers GET /api/projects/{id}/exports: the 50 newest.
+func (a *API) listExports(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.projectOf(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	es, err := a.store.Exports(r.Context(), p.ID, 50)
+	if err != nil {
+		return err
+	}
+	out := make([]exportJSON, len(es))
+	for i, e := range es {
+		out[i] = toExportJSON(e)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// getExport answers GET /api/projects/{id}/exports/{eid}: status and progress.
+func (a *API) getExport(w http.ResponseWriter, r *http.Request) error {
+	_, e, err := a.exportOf(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toExportJSON(e))
+}
+
+// downloadExport answers GET /api/projects/{id}/exports/{eid}/download: the
+// finished file (with Range), until it expires.
+func (a *API) downloadExport(w http.ResponseWriter, r *http.Request) error {
+	p, e, err := a.exportOf(r)
+	if err != nil {
+		return err
+	}
+	switch e.Status {
+	case store.ExportDone:
+	case store.ExportExpired:
+		return problem.New(http.StatusGone, "this export has expired and its file was deleted; export again")
+	case store.ExportFailed:
+		return problem.Conflict("this export failed: " + e.Error)
+	default:
+		return problem.Conflict("this export is not finished yet")
+	}
+	var spec export.Spec
+	json.Unmarshal(e.Options, &spec)
+	f, err := os.Open(e.FilePath)
+	if errors.Is(err, os.ErrNotExist) {
+		return problem.New(http.StatusGone, "this export's file is gone; export again")
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := a.audit(r, store.AuditExportDownload, p.ID, map[string]any{"export": e.ID}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", spec.ContentType())
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", spec.FileName(p.ID, e.CreatedAt)))
+	http.ServeContent(w, r, "", e.CreatedAt, f)
+	return nil
+}
+
+// auditLog answers GET /api/audit (admins): the newest entries; ?project=,
+// ?before=<id> to page back, ?limit= (≤ 1000, default 100).
+func (a *API) auditLog(w http.ResponseWriter, r *http.Request) error {
+	if !auth.CanManageUsers(caller(r)) {
+		return problem.Forbidden()
+	}
+	q := store.AuditQuery{Limit: 100}
+	for name, dst := range map[string]*int64{"project": &q.ProjectID, "before": &q.Before} {
+		if v := r.URL.Query().Get(name); v != "" {
+			id, err := parseID(v, name)
+			if err != nil {
+				return err
+			}
+			*dst = id
+		}
+	}
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return problem.BadRequest("limit must be between 1 and 1000, got %q", v)
+		}
+		q.Limit = n
+	}
+	es, err := a.store.AuditLog(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, es)
+}
