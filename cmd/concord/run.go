@@ -27,9 +27,13 @@ commands:
   user create --email E --password P --role admin|manager|annotator [--name N]
   user list                     list accounts
   user set-role --email E --role R
+  user disable|enable --email E
+  user reset-password --email E --password P
   user token --email E          print a new API token for the user
   import --project ID [--skip-invalid] FILE...
                                 import tasks and media into a project
+  export --project ID --format F [--out FILE] [--filter QUERY]
+                                export a project (to stdout without --out)
 
 Every command takes the flags below; each has an environment variable of the
 same meaning (concord <command> -h lists them).`
@@ -62,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCmd(ctx, rest, getenv, stdout, stderr)
 	case "import":
 		return importCmd(ctx, rest, getenv, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, rest, getenv, stdout, stderr)
 	}
 	return usagef("unknown command %q (try concord help)", cmd)
 }

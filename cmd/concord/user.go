@@ -14,7 +14,7 @@ import (
 
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("usage: concord user create|list|set-role|token [flags]")
+		return usagef("usage: concord user create|list|set-role|disable|enable|reset-password|token [flags]")
 	}
 	var email, password, role, name string
 	cfg, fs, err := parse("user "+args[0], args[1:], getenv, stderr, func(fs *flag.FlagSet) {
@@ -89,6 +89,40 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 			fmt.Fprintf(stdout, "%s is now %s\n", u.Email, role)
 			return nil
 		}
+	case "disable", "enable":
+		if err := need("email"); err != nil {
+			return err
+		}
+		run = func(st *store.Store) error {
+			u, err := userByEmail(ctx, st, email)
+			if err != nil {
+				return err
+			}
+			if err := st.SetUserDisabled(ctx, u.ID, args[0] == "disable"); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s %sd\n", u.Email, args[0])
+			return nil
+		}
+	case "reset-password":
+		if err := need("email", "password"); err != nil {
+			return err
+		}
+		run = func(st *store.Store) error {
+			u, err := userByEmail(ctx, st, email)
+			if err != nil {
+				return err
+			}
+			hash, err := auth.HashPassword(password)
+			if err != nil {
+				return err
+			}
+			if err := st.SetUserPassword(ctx, u.ID, hash); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s's password was reset\n", u.Email)
+			return nil
+		}
 	case "token":
 		if err := need("email"); err != nil {
 			return err
@@ -106,7 +140,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 			return nil
 		}
 	default:
-		return usagef("unknown user command %q: want create, list, set-role or token", args[0])
+		return usagef("unknown user command %q: want create, list, set-role, disable, enable, reset-password or token", args[0])
 	}
 	db, err := openDatabase(ctx, cfg, false, quiet(cfg))
 	if err != nil {

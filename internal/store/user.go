@@ -73,3 +73,10 @@ func (s *Store) SetUserPassword(ctx context.Context, id int64, passwordHash stri
 func (s *Store) TouchLogin(ctx context.Context, id int64) error {
 	return wrap("touch login", mustAffect(s.Pool.Exec(ctx, `UPDATE users SET last_login_at = now() WHERE id = $1`, id)))
 }
+
+// SetUserDisabled disables an account (its sessions and tokens stop working at
+// once) or enables it again.
+func (s *Store) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
+	return wrap("set user disabled", mustAffect(s.Pool.Exec(ctx, `
+		UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1`, id, disabled)))
+}
