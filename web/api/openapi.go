@@ -1,0 +1,122 @@
+package api
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// doc describes one API operation for the OpenAPI document.
+type doc struct {
+	summary  string
+	who      string // who may call it
+	lsCompat bool   // Label Studio has the same path and payload
+}
+
+// docs describes every route of the routes table; TestOpenAPICoversRoutes
+// fails when a route is missing here.
+var docs = map[string]doc{
+	"GET /current-user/whoami":                         {"The caller", "anyone signed in", true},
+	"GET /users":                                       {"Every account", "admins", true},
+	"GET /projects":                                    {"The projects the caller may see", "anyone signed in", true},
+	"POST /projects":                                   {"Create a project (title, description, label_config, expert_instruction, maximum_annotations, sampling, …)", "admins and managers", true},
+	"GET /projects/{id}":                               {"A project, with parsed_label_config and task_number", "members", true},
+	"PATCH /projects/{id}":                             {"Change a project's settings", "project managers", true},
+	"DELETE /projects/{id}":                            {"Delete a project with its tasks and labels", "project managers", true},
+	"GET /projects/{id}/stats":                         {"Progress: tasks, completed, annotations today, per annotator", "project managers", false},
+	"GET /projects/{id}/agreement":                     {"The latest agreement report: project, labels, annotators, pairs", "project managers", false},
+	"GET /projects/{id}/annotators":                    {"Each annotator's throughput, lead time, agreement, gold accuracy, reliability", "project managers", false},
+	"GET /projects/{id}/review":                        {"The review queue, lowest agreement first; filters state, label, annotator, from, to, page, page_size", "project managers", false},
+	"GET /projects/{id}/models":                        {"The in-house model's versions with metrics", "project managers", false},
+	"POST /projects/{id}/models/train":                 {"Train the in-house model now", "project managers", false},
+	"POST /projects/{id}/models/{version_id}/activate": {"Make a model version the active one and pre-label with it", "project managers", false},
+	"GET /projects/{id}/members":                       {"The project's members and roles", "project managers", false},
+	"POST /projects/{id}/members":                      {"Add a member or change a role: {email or user_id, role}", "project managers", false},
+	"DELETE /projects/{id}/members/{user_id}":          {"Remove a member", "project managers", false},
+	"POST /projects/{id}/import":                       {"Import tasks: a JSON body or multipart files; ?skip_invalid=true", "project managers", true},
+	"GET /projects/{id}/imports/{import_id}":           {"An import's status, progress and skipped records", "project managers", false},
+	"GET /projects/{id}/export":                        {"Stream an export: ?exportType=JSON|JSON_MIN|JSONL|CSV|TSV|CONLL2003|COCO|YOLO|VOC and filters", "project managers", true},
+	"GET /projects/{id}/exports":                       {"The project's background exports", "project managers", false},
+	"POST /projects/{id}/exports":                      {"Start a background export", "project managers", true},
+	"GET /projects/{id}/exports/{eid}":                 {"A background export's status and progress", "project managers", true},
+	"GET /projects/{id}/exports/{eid}/download":        {"Download a finished export", "project managers", true},
+	"GET /audit":                                       {"The audit log (exports and other sensitive actions)", "admins", false},
+	"GET /projects/{id}/next":                          {"The caller's next task, reserved for them; ?exclude= ids", "members", true},
+	"GET /projects/{id}/history":                       {"The caller's own annotations, newest first; ?before=", "members", false},
+	"GET /tasks":                                       {"A project's tasks: ?project=, page and page_size, or after=", "members", true},
+	"POST /tasks":                                      {"Create a task: {project, data}", "project managers", true},
+	"GET /tasks/{id}":                                  {"A task", "members", true},
+	"DELETE /tasks/{id}":                               {"Delete a task", "project managers", true},
+	"GET /tasks/{id}/labeling":                         {"A task as the labeling page shows it (doc/labeling.md)", "members", false},
+	"POST /tasks/{id}/annotations":                     {"Submit an annotation; header Idempotency-Key", "members", true},
+	"PUT /tasks/{id}/draft":                            {"Autosave the caller's draft", "members", false},
+	"GET /tasks/{id}/agreement":                        {"A task's agreement and all its annotations side by side", "project managers", false},
+	"POST /tasks/{id}/review":                          {"Review an annotation: {annotation, action: accept|reject|fix, comment, result}", "project managers", false},
+	"GET /annotations/{id}":                            {"An annotation", "its annotator, project managers", true},
+	"PATCH /annotations/{id}":                          {"Edit an annotation: {result, lead_time, was_cancelled}", "its annotator, project managers", true},
+	"DELETE /annotations/{id}":                         {"Delete an annotation", "its annotator, project managers", true},
+	"PATCH /annotations/{id}/ground-truth":             {"Mark an annotation as ground truth: {ground_truth}", "project managers", false},
+	"GET /ml":                                          {"A project's ML backends: ?project=", "project managers", true},
+	"POST /ml":                                         {"Register an ML backend: {project, url, title}", "project managers", true},
+	"POST /ml/{id}/train":                              {"Send START_TRAINING to an ML backend", "project managers", true},
+	"POST /predictions":                                {"Add a prediction: {task, result, score, model_version}", "project managers", true},
+	"GET /predictions":                                 {"A task's predictions: ?task=", "members", true},
+	"GET /openapi.json":                                {"This document", "anyone signed in", false},
+}
+
+// routeList walks the routes table and returns "METHOD /path" for every API route.
+func (a *API) routeList() []string {
+	r := chi.NewRouter()
+	a.Routes(r, func(h HandlerFunc) http.HandlerFunc { return func(http.ResponseWriter, *http.Request) {} })
+	var out []string
+	chi.Walk(r, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		out = append(out, method+" "+strings.TrimSuffix(route, "/"))
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+// openAPI answers GET /api/openapi.json: an OpenAPI 3.1 document of every route.
+func (a *API) openAPI(w http.ResponseWriter, r *http.Request) error {
+	paths := map[string]map[string]any{}
+	for _, rt := range a.routeList() {
+		method, path, _ := strings.Cut(rt, " ")
+		d := docs[rt]
+		op := map[string]any{
+			"summary":     d.summary,
+			"description": "Who may call it: " + d.who + "." + map[bool]string{true: " Compatible with Label Studio's API.", false: ""}[d.lsCompat],
+			"responses": map[string]any{
+				"200": map[string]any{"description": "Success (201 for a creation, 204 without a body)"},
+				"4XX": map[string]any{"description": `{"error": "...", "details": ...}`},
+			},
+		}
+		var params []map[string]any
+		for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]string{"type": "integer"}})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		p := "/api" + path
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
+		}
+		paths[p][strings.ToLower(method)] = op
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{
+		"openapi": "3.1.0",
+		"info":    map[string]string{"title": "Concord API", "version": "1", "description": "Label Studio–compatible core plus Concord's own endpoints."},
+		"components": map[string]any{"securitySchemes": map[string]any{
+			"token":   map[string]string{"type": "apiKey", "in": "header", "name": "Authorization", "description": "Token <key>"},
+			"session": map[string]string{"type": "apiKey", "in": "cookie", "name": "concord_session"},
+		}},
+		"security": []map[string][]string{{"token": {}}, {"session": {}}},
+		"paths":    paths,
+	})
+}
