@@ -21,8 +21,8 @@ import (
 	"concord/web/problem"
 )
 
-// exportSpec reads and checks an export's parameters against the project.
-func exportSpec(q url.Values, p store.Project) (export.Spec, error) {
+// ExportSpec reads and checks an export's parameters against the project.
+func ExportSpec(q url.Values, p store.Project) (export.Spec, error) {
 	spec, err := export.ParseSpec(q)
 	if err != nil {
 		return spec, problem.BadRequest("%v", err)
@@ -56,7 +56,7 @@ func (a *API) exportNow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	spec, err := exportSpec(r.URL.Query(), p)
+	spec, err := ExportSpec(r.URL.Query(), p)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (a *API) createExport(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	spec, err := exportSpec(q, p)
+	spec, err := ExportSpec(q, p)
 	if err != nil {
 		return err
 	}

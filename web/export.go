@@ -1,0 +1,54 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"concord/internal/auth"
+	"concord/internal/store"
+	"concord/web/api"
+	"concord/web/problem"
+	"concord/web/view"
+)
+
+// exportPage shows the export form and the project's recent background exports.
+func (s *Server) exportPage(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	es, err := s.store.Exports(r.Context(), p.ID, 20)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, view.Export(s.page(r, "Export "+p.Title), p, es))
+}
+
+// queueExport takes the export form: a background export, then back to the page.
+func (s *Server) queueExport(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	var id int64
+	if err := r.ParseForm(); err != nil {
+		return problem.BadRequest("%v", err)
+	}
+	spec, err := api.ExportSpec(r.PostForm, p)
+	if err == nil {
+		var e store.Export
+		e, err = s.api.QueueExport(r, p, spec)
+		id = e.ID
+	}
+	var pe *problem.Error
+	if errors.As(err, &pe) && pe.Status < 500 {
+		s.flash(r, "Not exported: "+pe.Msg)
+		return seeOther(w, r, fmt.Sprintf("/projects/%d/export", p.ID))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, fmt.Sprintf("Export %d is running in the background.", id))
+	return seeOther(w, r, fmt.Sprintf("/projects/%d/export", p.ID))
+}
