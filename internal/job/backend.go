@@ -197,6 +197,9 @@ func AfterAnnotation(ctx context.Context, jobs *Client, st *store.Store, tx pgx.
 			return err
 		}
 	}
+	if err := Notify(ctx, jobs, st, tx, p.ID, EventAnnotationCreated, map[string]any{"annotation": a.ID, "task": a.TaskID, "completed_by": a.CompletedBy, "result": a.Result}); err != nil {
+		return err
+	}
 	bs, err := st.MLBackends(ctx, p.ID)
 	if err != nil {
 		return err

@@ -139,7 +139,7 @@ func (w *ExportWorker) Work(ctx context.Context, j *river.Job[ExportArgs]) error
 		return err
 	}
 	notify(live.TypeExportFinished, map[string]any{"done": stats.Tasks, "size": size})
-	return nil
+	return enqueueEvent(ctx, w.store, e.ProjectID, EventExportFinished, map[string]any{"export": e.ID, "tasks": stats.Tasks, "size": size})
 }
 
 // writeExportFile writes the export to path (through path.part) and returns its size.

@@ -88,7 +88,10 @@ func (w *ImportWorker) Work(ctx context.Context, j *river.Job[ImportArgs]) error
 	RemoveUpload(files)
 	data, _ := json.Marshal(map[string]any{"tasks": out.TasksCreated, "error": out.Error})
 	live.Notify(ctx, w.store.Pool, live.Event{Project: im.ProjectID, Type: live.TypeImportFinished, ID: im.ID, Data: data})
-	return nil
+	if out.TasksCreated == 0 {
+		return nil
+	}
+	return enqueueEvent(ctx, w.store, im.ProjectID, EventTasksCreated, map[string]any{"import": im.ID, "count": out.TasksCreated})
 }
 
 // Outcome turns an import's report and error into what is recorded; failed

@@ -45,6 +45,7 @@ func workers(st *store.Store, im *ingest.Importer, hc *http.Client) *river.Worke
 	river.AddWorker(w, &TrainWorker{store: st, blobs: im.Blobs})
 	river.AddWorker(w, &PrelabelWorker{store: st, blobs: im.Blobs})
 	river.AddWorker(w, &AgreementWorker{store: st})
+	river.AddWorker(w, &WebhookWorker{store: st, http: hc})
 	river.AddWorker(w, &BackendPredictWorker{store: st, http: hc})
 	river.AddWorker(w, &BackendWebhookWorker{store: st, http: hc})
 	return w

@@ -106,8 +106,11 @@ func (w *TrainWorker) Work(ctx context.Context, j *river.Job[TrainArgs]) error {
 		ProjectID: p.ID, Kind: spec.kind, Control: spec.control.Name, Object: spec.object.Name,
 		TrainedOn: len(train), HeldOut: len(test), Metrics: metrics, Model: b, LastAnnotationID: last, TrainSeconds: secs,
 	}, func(tx pgx.Tx, saved store.ModelVersion) error {
-		_, err := river.ClientFromContext[pgx.Tx](ctx).InsertTx(ctx, tx, PrelabelArgs{ProjectID: p.ID, VersionID: saved.ID}, nil)
-		return err
+		jobs := river.ClientFromContext[pgx.Tx](ctx)
+		if _, err := jobs.InsertTx(ctx, tx, PrelabelArgs{ProjectID: p.ID, VersionID: saved.ID}, nil); err != nil {
+			return err
+		}
+		return Notify(ctx, jobs, w.store, tx, p.ID, EventModelTrained, map[string]any{"version": saved.Version, "model_version": saved.Name(), "metrics": json.RawMessage(metrics)})
 	})
 	if err != nil {
 		return err

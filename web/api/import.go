@@ -94,6 +94,9 @@ func (a *API) Import(r *http.Request, p store.Project, files []ingest.File, skip
 	}
 	data, _ := json.Marshal(map[string]any{"tasks": out.TasksCreated, "error": out.Error})
 	a.notify(ctx, live.Event{Project: p.ID, Type: live.TypeImportFinished, ID: im.ID, Data: data})
+	if out.TasksCreated > 0 {
+		a.event(ctx, p.ID, job.EventTasksCreated, map[string]any{"import": im.ID, "count": out.TasksCreated})
+	}
 	if refused {
 		pr, _ := ingest.AsProblem(err)
 		return ImportResult{}, problem.Invalid(pr.Error()+" (nothing was imported; fix the record, or import with skip_invalid=true to skip bad records)", pr)

@@ -369,6 +369,7 @@ func (a *API) updateAnnotation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	a.event(r.Context(), p.ID, job.EventAnnotationUpdated, map[string]any{"annotation": ann.ID, "task": ann.TaskID, "result": ann.Result})
 	return writeJSON(w, http.StatusOK, toAnnotationJSON(ann))
 }
 
@@ -380,6 +381,7 @@ func (a *API) deleteAnnotation(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.DeleteAnnotation(r.Context(), ann.ID, p.MaximumAnnotations); err != nil {
 		return err
 	}
+	a.event(r.Context(), p.ID, job.EventAnnotationDeleted, map[string]any{"annotation": ann.ID, "task": ann.TaskID})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -58,6 +58,10 @@ func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
 	r.Delete("/annotations/{id}", adapt(a.deleteAnnotation))
 	r.Patch("/annotations/{id}/ground-truth", adapt(a.setGroundTruth))
 
+	r.Get("/webhooks", adapt(a.listWebhooks))
+	r.Post("/webhooks", adapt(a.createWebhook))
+	r.Delete("/webhooks/{id}", adapt(a.deleteWebhook))
+
 	r.Get("/ml", adapt(a.listBackends))
 	r.Post("/ml", adapt(a.createBackend))
 	r.Post("/ml/{id}/train", adapt(a.trainBackend))

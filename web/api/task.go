@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"concord/internal/auth"
+	"concord/internal/job"
 	"concord/internal/store"
 	"concord/web/problem"
 )
@@ -107,6 +108,7 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	a.event(r.Context(), in.Project, job.EventTasksCreated, map[string]any{"task": t.ID, "count": 1})
 	return writeJSON(w, http.StatusCreated, toTaskJSON(t))
 }
 
