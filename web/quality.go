@@ -1,0 +1,162 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"concord/internal/auth"
+	"concord/internal/job"
+	"concord/web/view"
+)
+
+// metricNames are the report's project-wide figures, in the order shown.
+var metricNames = []struct{ key, name string }{
+	{"mean_task_agreement", "Mean task agreement"},
+	{"percent_agreement", "Percent agreement"},
+	{"krippendorff_alpha", "Krippendorff's α (nominal)"},
+	{"fleiss_kappa", "Fleiss' κ"},
+}
+
+// qualityPage is the project's quality dashboard: progress per day, labels,
+// agreement per label, the annotator table and two annotators compared.
+func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	rep, err := s.api.Agreement(r, p)
+	if err != nil {
+		return err
+	}
+	stats, err := s.store.StatsOf(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	days, err := s.store.AnnotationsPerDay(ctx, p.ID, 30)
+	if err != nil {
+		return err
+	}
+	d := view.QualityData{Project: p, Tasks: stats.Tasks, Annotations: stats.Annotations}
+	for _, c := range days {
+		d.PerDay = append(d.PerDay, view.Point{Label: c.Day.Format("Jan 2"), Value: float64(c.Count)})
+	}
+	if rep == nil {
+		return render(w, r, http.StatusOK, view.Quality(s.page(r, "Quality of "+p.Title), d))
+	}
+	at := rep.ComputedAt
+	d.Computed, d.Kind, d.Control, d.Annotated, d.Compared = &at, rep.Kind, rep.Control, rep.Tasks, rep.Compared
+	for _, m := range metricNames {
+		if v, ok := rep.Project[m.key].(float64); ok {
+			d.Metrics = append(d.Metrics, view.Metric{Name: m.name, Value: fmt.Sprintf("%.3f", v)})
+		}
+	}
+	for _, l := range rep.Labels {
+		d.Distribution = append(d.Distribution, view.Bar{Label: l.Label, Value: float64(l.Count)})
+		if l.FleissKappa != nil {
+			d.LabelAgreement = append(d.LabelAgreement, view.Bar{Label: l.Label, Value: *l.FleissKappa, Text: fmt.Sprintf("%.3f", *l.FleissKappa)})
+		}
+	}
+	email := func(id int64) string {
+		if e, ok := rep.Emails[id]; ok {
+			return e
+		}
+		return fmt.Sprintf("user %d", id)
+	}
+	today := map[int64]int64{}
+	for _, a := range stats.Annotators {
+		today[a.UserID] = a.Today
+	}
+	annotators := append([]job.AnnotatorStat(nil), rep.Annotators...)
+	sort.SliceStable(annotators, func(i, j int) bool { return lessAgreement(annotators[i].WithOthers, annotators[j].WithOthers) })
+	for _, a := range annotators {
+		gold := "—"
+		if a.GoldAccuracy != nil {
+			gold = fmt.Sprintf("%.3f (%d gold tasks)", *a.GoldAccuracy, a.GoldTasks)
+		}
+		d.Annotators = append(d.Annotators, view.AnnotatorLine{Email: email(a.UserID), Annotations: a.Annotations, Today: today[a.UserID],
+			MedianLead: fmt.Sprintf("%.1f s", a.MedianLeadTime), WithOthers: fixed3(a.WithOthers), WithConsensus: fixed3(a.WithConsensus),
+			Gold: gold, Reliability: fixed3(a.Reliability)})
+		d.People = append(d.People, view.Person{ID: a.UserID, Email: email(a.UserID)})
+	}
+	sort.Slice(d.People, func(i, j int) bool { return d.People[i].Email < d.People[j].Email })
+	d.PairA, d.PairB = queryID(r, "a"), queryID(r, "b")
+	if d.PairA == 0 || d.PairB == 0 {
+		// By default, the two who agree least.
+		for i, pr := range rep.Pairs {
+			if i == 0 || pr.Agree < agreeOf(rep.Pairs, d.PairA, d.PairB) {
+				d.PairA, d.PairB = pr.A, pr.B
+			}
+		}
+	}
+	labels := make([]string, len(rep.Labels))
+	for i, l := range rep.Labels {
+		labels[i] = l.Label
+	}
+	for _, pr := range rep.Pairs {
+		m, ok := pr.Matrix, false
+		switch {
+		case pr.A == d.PairA && pr.B == d.PairB:
+			ok = true
+		case pr.A == d.PairB && pr.B == d.PairA:
+			ok, m = true, transpose(m)
+		}
+		if !ok {
+			continue
+		}
+		a, b := email(d.PairA), email(d.PairB)
+		d.Pair = &view.PairLine{A: a, B: b, Tasks: pr.Tasks, Agree: fmt.Sprintf("%.3f", pr.Agree), Kappa: fixed3(pr.Kappa),
+			Matrix: view.Heatmap{Caption: fmt.Sprintf("Confusion matrix: rows are %s's labels, columns %s's; the diagonal is agreement.", a, b),
+				RowTitle: a, ColTitle: b, Rows: labels, Cols: labels, Cells: m}}
+	}
+	return render(w, r, http.StatusOK, view.Quality(s.page(r, "Quality of "+p.Title), d))
+}
+
+// lessAgreement orders known agreement ascending, unknown last.
+func lessAgreement(a, b *float64) bool {
+	if a == nil || b == nil {
+		return a != nil
+	}
+	return *a < *b
+}
+
+func agreeOf(pairs []job.PairStat, a, b int64) float64 {
+	for _, p := range pairs {
+		if p.A == a && p.B == b {
+			return p.Agree
+		}
+	}
+	return 2
+}
+
+func transpose(m [][]int) [][]int {
+	if len(m) == 0 {
+		return m
+	}
+	out := make([][]int, len(m[0]))
+	for j := range out {
+		out[j] = make([]int, len(m))
+		for i := range m {
+			out[j][i] = m[i][j]
+		}
+	}
+	return out
+}
+
+func fixed3(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.3f", *v)
+}
+
+// queryID reads a positive id from the query string (0 when absent or bad).
+func queryID(r *http.Request, key string) int64 {
+	id, err := strconv.ParseInt(r.URL.Query().Get(key), 10, 64)
+	if err != nil || id < 0 {
+		return 0
+	}
+	return id
+}
