@@ -90,8 +90,9 @@ type dot struct {
 }
 
 type tick struct {
-	X     float64
-	Label string
+	X      float64
+	Label  string
+	Anchor string // the last tick ends at its point, to stay inside the chart
 }
 
 func lineGeoms(points []Point) lineGeom {
@@ -123,7 +124,11 @@ func lineGeoms(points []Point) lineGeom {
 			if i == n-1 && len(g.Ticks) > 0 && x-g.Ticks[len(g.Ticks)-1].X < 60 {
 				g.Ticks = g.Ticks[:len(g.Ticks)-1]
 			}
-			g.Ticks = append(g.Ticks, tick{X: x, Label: p.Label})
+			anchor := "middle"
+			if i == n-1 && n > 1 {
+				anchor = "end"
+			}
+			g.Ticks = append(g.Ticks, tick{X: x, Label: p.Label, Anchor: anchor})
 		}
 	}
 	g.Path = path.String()
