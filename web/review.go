@@ -189,14 +189,6 @@ func (s *Server) mediaOf(r *http.Request, data map[string]any) (map[string]store
 	return out, err
 }
 
-// reviewVerdict is api.Review's input, spelled out: its type is the API's own.
-type reviewVerdict = struct {
-	Annotation int64             `json:"annotation"`
-	Action     string            `json:"action"` // accept, reject, fix
-	Comment    string            `json:"comment"`
-	Result     []json.RawMessage `json:"result"` // the fixed labels, for fix
-}
-
 // reviewTaskPost applies a verdict from the task's forms: accept, reject (with
 // a comment), fix (the fix form's labels), or (un)mark ground truth.
 func (s *Server) reviewTaskPost(w http.ResponseWriter, r *http.Request) error {
@@ -224,7 +216,7 @@ func (s *Server) reviewTaskPost(w http.ResponseWriter, r *http.Request) error {
 	var msg string
 	switch action {
 	case "ground_truth", "unset_ground_truth":
-		if err := s.store.SetGroundTruth(r.Context(), ann.ID, action == "ground_truth"); err != nil {
+		if err := s.api.SetGroundTruth(r, p, ann.ID, action == "ground_truth"); err != nil {
 			return err
 		}
 		msg = "Marked " + who + " as ground truth."
@@ -232,7 +224,7 @@ func (s *Server) reviewTaskPost(w http.ResponseWriter, r *http.Request) error {
 			msg = who + " is no longer ground truth."
 		}
 	case store.ReviewAccept, store.ReviewReject, store.ReviewFix:
-		in := reviewVerdict{Annotation: ann.ID, Action: action, Comment: comment}
+		in := api.ReviewInput{Annotation: ann.ID, Action: action, Comment: comment}
 		if action == store.ReviewFix {
 			cfg, err := labeling.ParseConfig(p.LabelConfig)
 			if err != nil {

@@ -162,8 +162,8 @@ func ReviewFilterOf(r *http.Request) (store.ReviewFilter, error) {
 	return f, nil
 }
 
-// reviewInput is a reviewer's verdict on one annotation.
-type reviewInput struct {
+// ReviewInput is a reviewer's verdict on one annotation.
+type ReviewInput struct {
 	Annotation int64             `json:"annotation"`
 	Action     string            `json:"action"` // accept, reject, fix
 	Comment    string            `json:"comment"`
@@ -176,7 +176,7 @@ func (a *API) review(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in reviewInput
+	var in ReviewInput
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (a *API) review(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Review applies a verdict and enqueues the recomputation of agreement.
-func (a *API) Review(r *http.Request, p store.Project, t store.Task, in reviewInput) error {
+func (a *API) Review(r *http.Request, p store.Project, t store.Task, in ReviewInput) error {
 	ann, err := a.store.AnnotationByID(r.Context(), in.Annotation)
 	if err != nil || ann.TaskID != t.ID {
 		return problem.Invalid("annotation: give the id of an annotation of this task", nil)
@@ -228,12 +228,18 @@ func (a *API) setGroundTruth(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := a.store.SetGroundTruth(r.Context(), ann.ID, in.GroundTruth); err != nil {
-		return err
-	}
-	if err := a.store.InTx(r.Context(), func(tx pgx.Tx) error { return job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID) }); err != nil {
+	if err := a.SetGroundTruth(r, p, ann.ID, in.GroundTruth); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// SetGroundTruth marks (or unmarks) an annotation as ground truth and enqueues
+// the recomputation of agreement.
+func (a *API) SetGroundTruth(r *http.Request, p store.Project, annotationID int64, gt bool) error {
+	if err := a.store.SetGroundTruth(r.Context(), annotationID, gt); err != nil {
+		return err
+	}
+	return a.store.InTx(r.Context(), func(tx pgx.Tx) error { return job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID) })
 }
