@@ -57,7 +57,14 @@ func TestAgreementAndReview(t *testing.T) {
 				return
 			}
 		}
-		t.Fatalf("the agreement report never came right: %+v", rep)
+		rows, _ := e.store.Pool.Query(t.Context(), `SELECT format('%s %s att=%s sched=%s fin=%s err=%s', id, state, attempt, scheduled_at, finalized_at, errors) FROM river_job WHERE kind = 'agreement'`)
+		var jobs []string
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			jobs = append(jobs, s)
+		}
+		t.Fatalf("the agreement report never came right: %+v\njobs: %v", rep, jobs)
 	}
 	// Pairwise agreement per task: 1, 1/3, 1/3, 1; the project's mean 2/3.
 	waitReport(func() bool { return rep.Project.Percent > 0.66 && rep.Project.Percent < 0.67 })

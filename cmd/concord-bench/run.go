@@ -48,7 +48,9 @@ var scenarios = []scenario{
 	{"live", "5,000 websocket clients on one project: submission to event at every client; memory per connection", benchLive},
 	{"prelabel", "train the in-house model on 2,000 labels, then pre-label a million unlabeled text tasks", benchPrelabel},
 	{"label", "next + submit through the API, 64 concurrent annotators, 1M tasks, vs raw SQL doing the same reads and writes", benchLabel},
+	{"export", "export 1M annotations (one per task) as JSONL and Label Studio JSON through the API's code path vs COPY of the same rows", benchExport},
 	{"quality", "in-house classifiers on the shared data (SMS, MNIST, WNUT-17, FSDD) vs scikit-learn on the same splits; training 100k texts; predict throughput", benchQuality},
+	{"agreement", "Krippendorff's alpha, Fleiss' and Cohen's kappa, majority vote and Dawid-Skene on 1,000,002 annotations; NLTK's AnnotationTask on a 100,002-annotation slice", benchAgreement},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

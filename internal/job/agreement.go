@@ -28,9 +28,13 @@ type AgreementArgs struct {
 // Kind names the job.
 func (AgreementArgs) Kind() string { return "agreement" }
 
-// InsertOpts debounces: one waits at a time per project, a few seconds after the change.
+// InsertOpts debounces: at most one job per project is queued in each window
+// of agreementDelay, and it runs that long after the first change of its
+// window, so it sees every change of the window. A change made while an older
+// job runs falls in a later window and gets a job of its own: none is lost.
 func (AgreementArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: oneAtATime, ScheduledAt: time.Now().Add(agreementDelay)}
+	return river.InsertOpts{MaxAttempts: 5, ScheduledAt: time.Now().Add(agreementDelay),
+		UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: agreementDelay}}
 }
 
 // AgreementWorker recomputes a project's agreement: per task, per label, per
@@ -95,6 +99,15 @@ func (w *AgreementWorker) Work(ctx context.Context, j *river.Job[AgreementArgs])
 	if err != nil || len(cfg.Controls) == 0 {
 		return nil
 	}
+	// One computation per project at a time; a job that finds another running waits for it.
+	release, ok, err := w.store.TryLock(ctx, "agreement", p.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return river.JobSnooze(agreementDelay)
+	}
+	defer release()
 	var tasks []store.TaskAnnotations
 	if err := w.store.AnnotatedTasks(ctx, p.ID, func(ta store.TaskAnnotations) error {
 		tasks = append(tasks, ta)

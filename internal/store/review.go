@@ -89,7 +89,7 @@ func (s *Store) Review(ctx context.Context, annotationID, reviewerID int64, verd
 		}
 		switch verdict {
 		case ReviewAccept:
-			if _, err := tx.Exec(ctx, `UPDATE annotations SET review_state = 'accepted', review_comment = $2, reviewed_by = $3 WHERE id = $1`,
+			if _, err := tx.Exec(ctx, `UPDATE annotations SET review_state = 'accepted', review_comment = $2, reviewed_by = $3, updated_at = now() WHERE id = $1`,
 				annotationID, comment, reviewerID); err != nil {
 				return err
 			}
@@ -99,7 +99,7 @@ func (s *Store) Review(ctx context.Context, annotationID, reviewerID int64, verd
 				}
 			}
 		case ReviewReject:
-			if _, err := tx.Exec(ctx, `UPDATE annotations SET review_state = 'rejected', review_comment = $2, reviewed_by = $3 WHERE id = $1`,
+			if _, err := tx.Exec(ctx, `UPDATE annotations SET review_state = 'rejected', review_comment = $2, reviewed_by = $3, updated_at = now() WHERE id = $1`,
 				annotationID, comment, reviewerID); err != nil {
 				return err
 			}
@@ -109,7 +109,7 @@ func (s *Store) Review(ctx context.Context, annotationID, reviewerID int64, verd
 				}
 			}
 		case ReviewFix:
-			if _, err := tx.Exec(ctx, `UPDATE annotations SET review_state = 'rejected', review_comment = $2, reviewed_by = $3 WHERE id = $1`,
+			if _, err := tx.Exec(ctx, `UPDATE annotations SET review_state = 'rejected', review_comment = $2, reviewed_by = $3, updated_at = now() WHERE id = $1`,
 				annotationID, comment, reviewerID); err != nil {
 				return err
 			}

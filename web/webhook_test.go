@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"concord/internal/config"
+)
+
+// TestWebhooks registers a webhook; an annotation's event arrives signed with
+// its secret, a failing receiver is retried, and every attempt is logged.
+func TestWebhooks(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var bodies []string
+	var sigs []string
+	calls := 0
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if calls == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable) // the first delivery fails
+			return
+		}
+		bodies, sigs = append(bodies, string(b)), append(sigs, r.Header.Get("X-Concord-Signature"))
+	}))
+	defer recv.Close()
+
+	e, p, tok := labelEnv(t, 2, 1, "ann")
+	// e's workers may not reach loopback; e2's may (CONCORD_ALLOW_PRIVATE_NETWORKS).
+	e2 := newEnv(t, func(c *config.Config) { c.AllowPrivate = "127.0.0.0/8" })
+	mgr := e2.user("m@x.org", "manager")
+	mtok := e2.token(mgr)
+	proj := e2.project(mgr, "hooks")
+	var hook struct {
+		ID     int64  `json:"id"`
+		Secret string `json:"secret"`
+	}
+	if code := e2.call(mtok, "POST", "/api/webhooks", map[string]any{"project": proj.ID, "url": recv.URL, "events": []string{"annotation.created"}}, &hook); code != 201 || hook.Secret == "" {
+		t.Fatalf("add webhook: %d %+v", code, hook)
+	}
+	var task struct{ ID int64 }
+	e2.call(mtok, "POST", "/api/tasks", map[string]any{"project": proj.ID, "data": map[string]any{"text": "hello"}}, &task)
+	e2.submit(mtok, task.ID, "wh", map[string]any{"result": choice("Positive")})
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		mu.Lock()
+		n := len(bodies)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+	}
+	mu.Lock()
+	if len(bodies) != 1 || calls != 2 {
+		t.Fatalf("deliveries: %d bodies after %d calls; want the retry to succeed", len(bodies), calls)
+	}
+	m := hmac.New(sha256.New, []byte(hook.Secret))
+	m.Write([]byte(bodies[0]))
+	if sigs[0] != "sha256="+hex.EncodeToString(m.Sum(nil)) || !strings.Contains(bodies[0], `"event":"annotation.created"`) {
+		t.Fatalf("delivery %s with signature %s", bodies[0], sigs[0])
+	}
+	mu.Unlock()
+	br := e2.browser()
+	br.signIn("m@x.org")
+	_, page := br.get(fmt.Sprintf("/projects/%d/webhooks", proj.ID))
+	if !strings.Contains(page, ">503<") || !strings.Contains(page, ">200<") {
+		t.Fatalf("the delivery log should show the failed and the successful attempt:\n%s", page)
+	}
+	// Without the allowance, a loopback receiver is refused and the refusal logged.
+	if code := e.call(tok["manager"], "POST", "/api/webhooks", map[string]any{"project": p.ID, "url": recv.URL}, nil); code != 201 {
+		t.Fatalf("add webhook: %d", code)
+	}
+	var lt labelingTask
+	e.call(tok["ann"], "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, &lt)
+	e.submit(tok["ann"], lt.Task.ID, "blocked", map[string]any{"result": choice("Positive")})
+	var refused string
+	for deadline := time.Now().Add(30 * time.Second); refused == "" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		e.store.Pool.QueryRow(t.Context(), `SELECT error FROM webhook_deliveries LIMIT 1`).Scan(&refused)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(refused, "private") || calls != 2 {
+		t.Fatalf("a loopback receiver without the allowance: logged %q, receiver called %d times (want 2, all from e2)", refused, calls)
+	}
+}
