@@ -21,6 +21,7 @@ type Spec struct {
 	Annotators   []int64     `json:"annotators,omitempty"`
 	Label        string      `json:"label,omitempty"`
 	GroundTruth  bool        `json:"ground_truth,omitempty"`
+	ReviewState  string      `json:"review_state,omitempty"`
 	Consensus    string      `json:"consensus,omitempty"`
 	Predictions  bool        `json:"predictions,omitempty"`
 	AllTasks     bool        `json:"download_all_tasks,omitempty"`
@@ -31,7 +32,7 @@ type Spec struct {
 }
 
 // ParseSpec reads a Spec from query parameters (names in the README's Export
-// section): exportType, from, to, annotator, label, ground_truth, consensus,
+// section): exportType, from, to, annotator, label, ground_truth, review_state, consensus,
 // predictions, download_all_tasks, skipped, pseudonymise, redact, media.
 // An error is the user's mistake, fit to show them.
 func ParseSpec(q url.Values) (Spec, error) {
@@ -70,6 +71,11 @@ func ParseSpec(q url.Values) (Spec, error) {
 		}
 	}
 	s.Label = q.Get("label")
+	switch s.ReviewState = q.Get("review_state"); s.ReviewState {
+	case "", "accepted", "rejected", "unreviewed":
+	default:
+		return s, fmt.Errorf("review_state: %q: want accepted, rejected or unreviewed", s.ReviewState)
+	}
 	flags := []struct {
 		dst   *bool
 		names []string

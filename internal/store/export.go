@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,7 @@ type ExportFilter struct {
 	Annotators      []int64    // completed_by in this list (empty: anyone)
 	Label           string     // a result value (a choice, a span, box or region label, a text) equals this
 	GroundTruthOnly bool       // only annotations marked ground truth
+	ReviewState     string     // "": any; "accepted", "rejected", or "unreviewed"
 	Skipped         bool       // also annotations the annotator skipped (was_cancelled)
 	AllTasks        bool       // also tasks without a passing annotation
 	Predictions     bool       // read each task's predictions
@@ -65,21 +67,22 @@ const exportQuery = `
 	WHERE t.project_id = $1 AND ($8 OR a.anns IS NOT NULL)
 	ORDER BY t.id`
 
-// exportAnnotationFilter is the annotation condition of exportQuery and CountExportTasks ($2–$7).
+// exportAnnotationFilter is the annotation condition of exportQuery and CountExportTasks ($2–$7, $11).
 const exportAnnotationFilter = `
 		AND ($2::timestamptz IS NULL OR a.created_at >= $2)
 		AND ($3::timestamptz IS NULL OR a.created_at < $3)
 		AND (cardinality($4::bigint[]) = 0 OR a.completed_by = ANY($4))
 		AND ($5 = '' OR jsonb_path_exists(a.result, '$[*].value.* ? (@ == $l)', jsonb_build_object('l', $5::text)))
 		AND (NOT $6 OR a.ground_truth)
-		AND ($7 OR NOT a.was_cancelled)`
+		AND ($7 OR NOT a.was_cancelled)
+		AND ($11 = '' OR a.review_state = $11 OR ($11 = 'unreviewed' AND a.review_state = ''))`
 
 func (f ExportFilter) args(projectID int64) []any {
 	ann := f.Annotators
 	if ann == nil {
 		ann = []int64{}
 	}
-	return []any{projectID, f.From, f.To, ann, f.Label, f.GroundTruthOnly, f.Skipped, f.AllTasks, f.Predictions, f.Media}
+	return []any{projectID, f.From, f.To, ann, f.Label, f.GroundTruthOnly, f.Skipped, f.AllTasks, f.Predictions, f.Media, f.ReviewState}
 }
 
 // ExportTasks calls fn with each of a project's tasks that pass the filter, in
@@ -125,8 +128,10 @@ func ExportQuerySQL(projectID int64, f ExportFilter) (string, []any) {
 func (s *Store) CountExportTasks(ctx context.Context, projectID int64, f ExportFilter) (int64, error) {
 	var n int64
 	args := f.args(projectID)
+	// The filter's review state is $11 in the export query and $9 here.
 	err := s.Pool.QueryRow(ctx, `
 		SELECT count(*) FROM tasks t WHERE t.project_id = $1 AND ($8 OR EXISTS (
-			SELECT 1 FROM annotations a WHERE a.task_id = t.id`+exportAnnotationFilter+`))`, args[:8]...).Scan(&n)
+			SELECT 1 FROM annotations a WHERE a.task_id = t.id`+strings.ReplaceAll(exportAnnotationFilter, "$11", "$9")+`))`,
+		append(args[:8:8], f.ReviewState)...).Scan(&n)
 	return n, wrap("count export tasks", err)
 }

@@ -47,6 +47,7 @@ func TestExportTasks(t *testing.T) {
 		}
 	}
 	s.Pool.Exec(ctx, `UPDATE annotations SET ground_truth = true WHERE task_id = $1 AND completed_by = $2`, tasks[0], bob.ID)
+	s.Pool.Exec(ctx, `UPDATE annotations SET review_state = 'accepted' WHERE task_id = $1 AND completed_by = $2`, tasks[1], bob.ID)
 	s.Pool.Exec(ctx, `UPDATE annotations SET created_at = '2020-01-01' WHERE task_id = $1`, tasks[1])
 	s.Pool.Exec(ctx, `INSERT INTO predictions (task_id, project_id, model_version, score, result) VALUES ($1, $2, 'v1', 0.5, '[]')`, tasks[2], p.ID)
 
@@ -92,6 +93,8 @@ func TestExportTasks(t *testing.T) {
 		{"annotator", store.ExportFilter{Annotators: []int64{bob.ID}}, []got{{tasks[0], 1}, {tasks[1], 1}}},
 		{"label", store.ExportFilter{Label: "neg"}, []got{{tasks[1], 1}}},
 		{"ground truth", store.ExportFilter{GroundTruthOnly: true}, []got{{tasks[0], 1}}},
+		{"accepted", store.ExportFilter{ReviewState: "accepted"}, []got{{tasks[1], 1}}},
+		{"unreviewed", store.ExportFilter{ReviewState: "unreviewed"}, []got{{tasks[0], 2}, {tasks[1], 1}}},
 		{"from", store.ExportFilter{From: &since}, []got{{tasks[0], 2}}},
 		{"to", store.ExportFilter{To: &since}, []got{{tasks[1], 2}}},
 	} {
