@@ -55,12 +55,22 @@ func (m *metrics) observe(next http.Handler) http.Handler {
 	})
 }
 
-// jobCollector reads River's jobs by kind and state at scrape time.
+// jobCollector reads at scrape time, from the database, what every process
+// shares: River's jobs by kind and state, their run times, and the count of
+// annotations submitted.
 type jobCollector struct{ s *Server }
 
-var jobsDesc = prometheus.NewDesc("concord_jobs", "Background jobs by kind and state.", []string{"kind", "state"}, nil)
+var (
+	jobsDesc        = prometheus.NewDesc("concord_jobs", "Background jobs by kind and state.", []string{"kind", "state"}, nil)
+	jobTimeDesc     = prometheus.NewDesc("concord_job_duration_seconds", "Run time of the jobs completed in the last hour, by kind.", []string{"kind"}, nil)
+	annotationsDesc = prometheus.NewDesc("concord_annotations_submitted_total", "Annotations submitted by annotators (imports and skips excluded).", nil, nil)
+)
 
-func (c *jobCollector) Describe(ch chan<- *prometheus.Desc) { ch <- jobsDesc }
+func (c *jobCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- jobsDesc
+	ch <- jobTimeDesc
+	ch <- annotationsDesc
+}
 
 func (c *jobCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -72,6 +82,14 @@ func (c *jobCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for _, jc := range counts {
 		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(jc.N), jc.Kind, jc.State)
+	}
+	if ds, err := c.s.store.JobDurations(ctx); err == nil {
+		for _, d := range ds {
+			ch <- prometheus.MustNewConstSummary(jobTimeDesc, uint64(d.N), d.Median*float64(d.N), map[float64]float64{0.5: d.Median, 0.99: d.P99}, d.Kind)
+		}
+	}
+	if n, err := c.s.store.CountAnnotations(ctx); err == nil {
+		ch <- prometheus.MustNewConstMetric(annotationsDesc, prometheus.CounterValue, float64(n))
 	}
 }
 

@@ -288,11 +288,12 @@ func TestMetrics(t *testing.T) {
 	}
 	// The worker's periodic jobs appear once its leader has enqueued them.
 	code, body := get("Bearer scrape-secret")
-	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(body, "concord_jobs{") && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(body, "concord_job_duration_seconds{") && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		code, body = get("Bearer scrape-secret")
 	}
 	if code != 200 || !strings.Contains(body, `concord_http_request_duration_seconds_count{method="GET",route="/healthz",status="2xx"}`) ||
-		!strings.Contains(body, "concord_jobs{") || !strings.Contains(body, "concord_websocket_connections 0") {
+		!strings.Contains(body, "concord_jobs{") || !strings.Contains(body, "concord_websocket_connections 0") ||
+		!strings.Contains(body, "concord_annotations_submitted_total 0") || !strings.Contains(body, `concord_job_duration_seconds{kind="prune_expired",quantile="0.5"}`) {
 		t.Errorf("/metrics: %d\n%s", code, body)
 	}
 	if e2 := newEnv(t); true {
