@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,3 +72,50 @@ func TestUserAdministration(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestInvitation: a manager makes a single-use link; an account that opens it
+// while signed in joins the project; the link then no longer works.
+func TestInvitation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	mgr := e.user("m@x.org", store.RoleManager)
+	ann := e.user("a@x.org", store.RoleAnnotator)
+	p := e.project(mgr, "invited")
+	mb := e.browser()
+	mb.signIn(mgr.Email)
+	if resp := mb.post(fmt.Sprintf("/projects/%d/invitations", p.ID), url.Values{"role": {"annotator"}}); resp.StatusCode != 303 {
+		t.Fatalf("invite: %d", resp.StatusCode)
+	}
+	_, page := mb.get(fmt.Sprintf("/projects/%d/members", p.ID))
+	m := regexp.MustCompile(`/invite/([0-9a-f]{40})`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no invitation link on the members page:\n%s", page)
+	}
+	link := "/invite/" + m[1]
+
+	ab := e.browser()
+	if code, _ := ab.get(link); code != 303 {
+		t.Fatalf("a signed-out visitor: %d, want a redirect to sign in", code)
+	}
+	ab.signIn(ann.Email)
+	if code, page := ab.get(link); code != 200 || !strings.Contains(page, "Join invited") {
+		t.Fatalf("invitation page: %d", code)
+	}
+	if resp := ab.post(link, nil); resp.StatusCode != 303 {
+		t.Fatalf("accept: %d %s", resp.StatusCode, readBody(resp))
+	}
+	if role, _ := e.store.Membership(context.Background(), p.ID, ann.ID); role != store.RoleAnnotator {
+		t.Fatalf("after accepting, role %q", role)
+	}
+	if code, _ := ab.get(link); code != 404 {
+		t.Fatalf("a used link: %d, want 404", code)
+	}
+	// A manager's invitation is refused to an annotator's account.
+	mb.post(fmt.Sprintf("/projects/%d/invitations", p.ID), url.Values{"role": {"manager"}})
+	_, page = mb.get(fmt.Sprintf("/projects/%d/members", p.ID))
+	m = regexp.MustCompile(`/invite/([0-9a-f]{40})`).FindStringSubmatch(page)
+	ab.get("/invite/" + m[1])
+	if resp := ab.post("/invite/"+m[1], nil); resp.StatusCode != 403 {
+		t.Fatalf("an annotator accepts a manager's invitation: %d, want 403", resp.StatusCode)
+	}
+}
