@@ -131,6 +131,10 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if _, signedIn := auth.UserFrom(r.Context()); !signedIn && isAPI(r) {
+			next.ServeHTTP(w, r) // no credentials at all: the API answers 401
+			return
+		}
 		if err := s.crossOrigin.Check(r); err != nil {
 			s.renderError(w, r, &problem.Error{Status: http.StatusForbidden, Msg: "cross-origin request refused", Err: err})
 			return

@@ -9,6 +9,9 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
+// Who names who may call a route, as the OpenAPI document says it.
+func Who(route string) string { return docs[route].who }
+
 // doc describes one API operation for the OpenAPI document.
 type doc struct {
 	summary  string
@@ -70,8 +73,9 @@ var docs = map[string]doc{
 	"GET /openapi.json":                                {"This document", "anyone signed in", false},
 }
 
-// routeList walks the routes table and returns "METHOD /path" for every API route.
-func (a *API) routeList() []string {
+// RouteList walks the routes table and returns "METHOD /path" for every API
+// route (under /api), sorted.
+func (a *API) RouteList() []string {
 	r := chi.NewRouter()
 	a.Routes(r, func(h HandlerFunc) http.HandlerFunc { return func(http.ResponseWriter, *http.Request) {} })
 	var out []string
@@ -88,7 +92,7 @@ var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 // openAPI answers GET /api/openapi.json: an OpenAPI 3.1 document of every route.
 func (a *API) openAPI(w http.ResponseWriter, r *http.Request) error {
 	paths := map[string]map[string]any{}
-	for _, rt := range a.routeList() {
+	for _, rt := range a.RouteList() {
 		method, path, _ := strings.Cut(rt, " ")
 		d := docs[rt]
 		op := map[string]any{

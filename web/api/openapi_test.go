@@ -6,7 +6,7 @@ import "testing"
 // description in the OpenAPI document, or a description has no route.
 func TestOpenAPICoversRoutes(t *testing.T) {
 	seen := map[string]bool{}
-	for _, rt := range (&API{}).routeList() {
+	for _, rt := range (&API{}).RouteList() {
 		seen[rt] = true
 		if _, ok := docs[rt]; !ok {
 			t.Errorf("route %s is missing from the OpenAPI document (docs in openapi.go)", rt)
