@@ -306,3 +306,21 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenGuessing blocks an address that sends too many wrong API tokens.
+func TestTokenGuessing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	good := e.token(e.user("m@x.org", store.RoleManager))
+	for i := 0; i < 30; i++ {
+		if code := e.call(fmt.Sprintf("%040x", i), "GET", "/api/projects", nil, nil); code != 401 {
+			t.Fatalf("wrong token %d: %d, want 401", i, code)
+		}
+	}
+	if code := e.call(fmt.Sprintf("%040x", 999), "GET", "/api/projects", nil, nil); code != 429 {
+		t.Fatalf("after 30 wrong tokens: %d, want 429", code)
+	}
+	if code := e.call(good, "GET", "/api/projects", nil, nil); code != 429 {
+		t.Fatalf("a blocked address with a good token: %d, want 429 until the window passes", code)
+	}
+}

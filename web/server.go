@@ -39,6 +39,7 @@ type Server struct {
 	blobs       media.Blobs
 	hub         *live.Hub
 	metrics     *metrics
+	tokenGuards tokenGuard
 	crossOrigin *http.CrossOriginProtection
 }
 
