@@ -7,6 +7,7 @@ import (
 
 	"concord/internal/auth"
 	"concord/internal/store"
+	"concord/web/api"
 	"concord/web/problem"
 	"concord/web/view"
 )
@@ -30,7 +31,7 @@ func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.api.Import(r, p, files, skip)
+	res, err := s.api.Import(r, p, files, api.ImportOptions{SkipInvalid: skip})
 	var pe *problem.Error
 	if errors.As(err, &pe) && pe.Status == http.StatusUnprocessableEntity {
 		return render(w, r, pe.Status, view.Import(s.page(r, "Import into "+p.Title), p, view.ImportOutcome{Error: pe.Msg}))

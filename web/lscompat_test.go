@@ -64,11 +64,13 @@ func TestLabelStudioSDKFlow(t *testing.T) {
 	p := has(t, "start_project", body, "id", "title", "label_config", "parsed_label_config")
 	pid := int64(p["id"].(float64))
 
-	code, body = e.lsCall(key, "POST", fmt.Sprintf("/api/projects/%d/import", pid), `[{"text": "I love it"}, {"text": "I hate it"}, {"data": {"text": "meh"}}]`)
+	// import_tasks asks for the new ids, and create_prediction uses them.
+	code, body = e.lsCall(key, "POST", fmt.Sprintf("/api/projects/%d/import?return_task_ids=true", pid), `[{"text": "I love it"}, {"text": "I hate it"}, {"data": {"text": "meh"}}]`)
 	if code != 201 {
 		t.Fatalf("import_tasks: %d %s", code, body)
 	}
-	if m := has(t, "import_tasks", body, "task_count", "annotation_count", "prediction_count", "duration"); m["task_count"] != 3.0 {
+	imp := has(t, "import_tasks", body, "task_count", "annotation_count", "prediction_count", "duration", "task_ids")
+	if imp["task_count"] != 3.0 || len(imp["task_ids"].([]any)) != 3 {
 		t.Fatalf("import_tasks: %s", body)
 	}
 
@@ -82,7 +84,10 @@ func TestLabelStudioSDKFlow(t *testing.T) {
 	if code != 200 || json.Unmarshal(body, &tasks) != nil || len(tasks.Tasks) != 3 {
 		t.Fatalf("get_tasks: %d %s", code, body)
 	}
-	first := tasks.Tasks[0].ID
+	first := int64(imp["task_ids"].([]any)[0].(float64))
+	if first != tasks.Tasks[0].ID {
+		t.Fatalf("task_ids[0] = %d, the first task is %d", first, tasks.Tasks[0].ID)
+	}
 
 	code, body = e.lsCall(key, "POST", "/api/predictions", fmt.Sprintf(`{"task": %d, "result": [{"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["Positive"]}}], "score": 0.93, "model_version": "sdk-model"}`, first))
 	if code != 201 {

@@ -41,6 +41,9 @@ type Options struct {
 	ImportID    int64
 	UserID      int64
 	SkipInvalid bool
+	// ReturnIDs lists the created tasks' ids in the report (Label Studio's
+	// return_task_ids); it costs 8 bytes a task.
+	ReturnIDs bool
 	// Progress, when set, is called now and then with bytes read so far.
 	Progress func(done int64)
 }
@@ -52,6 +55,7 @@ type Report struct {
 	Annotations  int64      `json:"annotation_count"`
 	Predictions  int64      `json:"prediction_count"`
 	SkippedCount int64      `json:"skipped_count"`
+	TaskIDs      []int64    `json:"task_ids,omitempty"`
 	Skipped      []*Problem `json:"skipped"`
 	Duration     float64    `json:"duration"` // seconds
 }

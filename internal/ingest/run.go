@@ -51,7 +51,7 @@ func (im *Importer) Run(ctx context.Context, p store.Project, files []File, opts
 			defer close(prod.out)
 			prod.run(pctx, files)
 		}()
-		cons := &consumer{b: b, ctx: ctx, in: prod.out, media: map[string]mediaFile{}}
+		cons := &consumer{b: b, ctx: ctx, in: prod.out, media: map[string]mediaFile{}, returnIDs: opts.ReturnIDs}
 		n, err := b.CopyTasks(ctx, opts.ImportID, cons.next)
 		stop()
 		wg.Wait() // the producer has stopped: its counts are final
@@ -82,6 +82,7 @@ func (im *Importer) Run(ctx context.Context, p store.Project, files []File, opts
 			Predictions:  int64(len(cons.predictions)),
 			SkippedCount: prod.skippedCount,
 			Skipped:      prod.skipped,
+			TaskIDs:      cons.created,
 		}
 		return nil
 	})
@@ -122,6 +123,8 @@ type consumer struct {
 	predictions []store.NewPrediction
 	media       map[string]mediaFile
 	labeled     []int64 // tasks that came with annotations or predictions
+	returnIDs   bool
+	created     []int64 // every task's id, when returnIDs
 	err         error   // the producer's error that stopped the COPY
 }
 
@@ -142,6 +145,9 @@ func (c *consumer) next() (store.NewTask, bool, error) {
 		c.ids = ids
 	}
 	it.task.ID, c.ids = c.ids[0], c.ids[1:]
+	if c.returnIDs {
+		c.created = append(c.created, it.task.ID)
+	}
 	for _, a := range it.annotations {
 		a.TaskID = it.task.ID
 		c.annotations = append(c.annotations, a)

@@ -42,7 +42,8 @@ func (a *API) importTasks(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := a.Import(r, p, files, skip || r.URL.Query().Get("skip_invalid") == "true")
+	q := r.URL.Query()
+	res, err := a.Import(r, p, files, ImportOptions{SkipInvalid: skip || q.Get("skip_invalid") == "true", ReturnIDs: q.Get("return_task_ids") == "true"})
 	if err != nil {
 		return err
 	}
@@ -53,9 +54,16 @@ func (a *API) importTasks(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, status, res)
 }
 
+// ImportOptions are an import's choices from the request.
+type ImportOptions struct {
+	SkipInvalid bool // skip and list bad records instead of refusing the import
+	ReturnIDs   bool // answer with the created tasks' ids (imports that run at once)
+}
+
 // Import runs an import of spooled files: at once when they are small, else as
 // a background job enqueued in the same transaction as the import's record.
-func (a *API) Import(r *http.Request, p store.Project, files []ingest.File, skip bool) (ImportResult, error) {
+func (a *API) Import(r *http.Request, p store.Project, files []ingest.File, o ImportOptions) (ImportResult, error) {
+	skip := o.SkipInvalid
 	ctx, u := r.Context(), caller(r)
 	var total int64
 	for _, f := range files {
@@ -83,7 +91,7 @@ func (a *API) Import(r *http.Request, p store.Project, files []ingest.File, skip
 	if err != nil {
 		return ImportResult{}, err
 	}
-	rep, err := a.importer.Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: u.ID, SkipInvalid: skip})
+	rep, err := a.importer.Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: u.ID, SkipInvalid: skip, ReturnIDs: o.ReturnIDs})
 	out, refused := job.Outcome(rep, err)
 	if err != nil && !refused {
 		a.store.FinishImport(ctx, im.ID, store.ImportOutcome{Error: "interrupted: " + err.Error()})
