@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -135,8 +136,7 @@ func TestMigrationNumbering(t *testing.T) {
 			t.Errorf("%s: want NNNNNN_name.up.sql or .down.sql", f)
 			continue
 		}
-		var n int
-		fmt.Sscan(m[1], &n)
+		n, _ := strconv.Atoi(m[1]) // decimal: Sscan would read 000008 as bad octal
 		if seen[n] == nil {
 			seen[n] = map[string]string{}
 		}
