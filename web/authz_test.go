@@ -113,7 +113,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if role, _ := e.store.Membership(ctx, p.ID, outsider.ID); role != "" {
 		t.Fatalf("the outsider became %q of the project", role)
 	}
-	if hs, _ := e.store.Webhooks(ctx, p.ID); len(hs) != 1 {
+	if hs, _ := e.store.Webhooks(ctx, nil, p.ID); len(hs) != 1 {
 		t.Fatalf("%d webhooks, want 1", len(hs))
 	}
 }

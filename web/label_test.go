@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"concord/internal/store"
 )
@@ -288,5 +289,41 @@ func TestUncertaintySampling(t *testing.T) {
 	e.call(tok["ann"], "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, &lt)
 	if lt.Task.ID != ts[1].ID || len(lt.Predictions) != 1 || lt.Predictions[0].Score != 0.55 {
 		t.Fatalf("uncertainty sampling served task %d with %+v, want task %d (score 0.55)", lt.Task.ID, lt.Predictions, ts[1].ID)
+	}
+}
+
+// TestConcurrentSubmissions has more annotators submit at once than the pool
+// has connections: a submission's transaction must never wait for a second
+// connection (a deadlock the labeling benchmark once found).
+func TestConcurrentSubmissions(t *testing.T) {
+	t.Parallel()
+	const n = 48 // more than the pool's 20 connections
+	e, p, tok := labelEnv(t, n, 1)
+	ctx := context.Background()
+	var toks []string
+	for i := 0; i < n; i++ {
+		u := e.user(fmt.Sprintf("crowd%d@x.org", i), store.RoleAnnotator)
+		e.store.SetMember(ctx, p.ID, u.ID, store.RoleAnnotator)
+		toks = append(toks, e.token(u))
+	}
+	// A webhook and a retrain threshold make every submission read more in its transaction.
+	e.call(tok["manager"], "POST", "/api/webhooks", map[string]any{"project": p.ID, "url": "https://example.invalid/hook"}, nil)
+	tasks, _ := e.store.Tasks(ctx, store.TaskPage{ProjectID: p.ID, Limit: n})
+	done := make(chan int, n)
+	for i, tk := range toks {
+		go func() {
+			code, _ := e.submit(tk, tasks[i].ID, fmt.Sprint("c", i), map[string]any{"result": choice("Positive")})
+			done <- code
+		}()
+	}
+	for i := 0; i < n; i++ {
+		select {
+		case code := <-done:
+			if code != 201 {
+				t.Fatalf("a concurrent submission answered %d", code)
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatalf("only %d of %d concurrent submissions finished: the pool is starved", i, n)
+		}
 	}
 }

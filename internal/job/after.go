@@ -27,7 +27,7 @@ func AfterAnnotation(ctx context.Context, jobs *Client, st *store.Store, tx pgx.
 	if err := Notify(ctx, jobs, st, tx, p.ID, EventAnnotationCreated, map[string]any{"annotation": a.ID, "task": a.TaskID, "completed_by": a.CompletedBy, "result": a.Result}); err != nil {
 		return err
 	}
-	bs, err := st.MLBackends(ctx, p.ID)
+	bs, err := st.MLBackends(ctx, tx, p.ID)
 	if err != nil {
 		return err
 	}

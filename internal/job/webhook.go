@@ -111,7 +111,7 @@ func Sign(secret string, body []byte) string {
 
 // Notify enqueues, in tx, an event for each of the project's webhooks that subscribe to it.
 func Notify(ctx context.Context, jobs *Client, st *store.Store, tx pgx.Tx, projectID int64, event string, payload any) error {
-	hooks, err := st.Webhooks(ctx, projectID)
+	hooks, err := st.Webhooks(ctx, tx, projectID)
 	if err != nil {
 		return err
 	}

@@ -26,9 +26,12 @@ func (s *Store) CreateMLBackend(ctx context.Context, projectID int64, url, title
 	return b, wrap("create ml backend", err)
 }
 
-// MLBackends lists a project's backends.
-func (s *Store) MLBackends(ctx context.Context, projectID int64) ([]MLBackend, error) {
-	bs, err := all[MLBackend](s.Pool.Query(ctx, `SELECT `+backendColumns+` FROM ml_backends WHERE project_id = $1 ORDER BY id`, projectID))
+// MLBackends lists a project's backends, read in q (a transaction) or the pool (nil).
+func (s *Store) MLBackends(ctx context.Context, q querier, projectID int64) ([]MLBackend, error) {
+	if q == nil {
+		q = s.Pool
+	}
+	bs, err := all[MLBackend](q.Query(ctx, `SELECT `+backendColumns+` FROM ml_backends WHERE project_id = $1 ORDER BY id`, projectID))
 	return bs, wrap("ml backends", err)
 }
 

@@ -34,9 +34,13 @@ func (s *Store) CreateWebhook(ctx context.Context, projectID int64, url, secret 
 	return w, wrap("create webhook", err)
 }
 
-// Webhooks lists a project's webhooks.
-func (s *Store) Webhooks(ctx context.Context, projectID int64) ([]Webhook, error) {
-	ws, err := all[Webhook](s.Pool.Query(ctx, `SELECT id, project_id, url, secret, events, created_at FROM webhooks
+// Webhooks lists a project's webhooks, read in q (a transaction: code that runs
+// inside one must not wait for a second connection) or the pool (nil).
+func (s *Store) Webhooks(ctx context.Context, q querier, projectID int64) ([]Webhook, error) {
+	if q == nil {
+		q = s.Pool
+	}
+	ws, err := all[Webhook](q.Query(ctx, `SELECT id, project_id, url, secret, events, created_at FROM webhooks
 		WHERE project_id = $1 ORDER BY id`, projectID))
 	return ws, wrap("webhooks", err)
 }

@@ -59,7 +59,7 @@ func (a *API) listBackends(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.project(r, pid, auth.ManageProject); err != nil {
 		return err
 	}
-	bs, err := a.store.MLBackends(r.Context(), pid)
+	bs, err := a.store.MLBackends(r.Context(), nil, pid)
 	if err != nil {
 		return err
 	}
