@@ -190,41 +190,52 @@ func (c *lineCounter) lineAt(pos int64) int {
 	return c.line + 1
 }
 
-// jsonWriter writes a Label Studio JSON array, one task per line.
-type jsonWriter struct {
+// arrayWriter writes a JSON array with one element per line.
+type arrayWriter struct {
 	sink
 	n int
 }
 
-func newJSONWriter(w io.Writer) *jsonWriter { return &jsonWriter{sink: newSink(w)} }
+// element appends v to the array.
+func (a *arrayWriter) element(v any) error {
+	b, err := marshalNoEscape(v)
+	if err != nil {
+		return err
+	}
+	sep := ",\n"
+	if a.n == 0 {
+		sep = "[\n"
+	}
+	a.n++
+	a.bw.WriteString(sep)
+	_, err = a.bw.Write(b)
+	return err
+}
+
+// Close ends the array.
+func (a *arrayWriter) Close() error {
+	if err := a.check(); err != nil {
+		return err
+	}
+	if a.n == 0 {
+		a.bw.WriteString("[")
+	}
+	a.bw.WriteString("\n]\n")
+	return a.close()
+}
+
+// jsonWriter writes a Label Studio JSON array, one task per line.
+type jsonWriter struct{ arrayWriter }
+
+func newJSONWriter(w io.Writer) *jsonWriter { return &jsonWriter{arrayWriter{sink: newSink(w)}} }
 
 // Write appends a task to the array.
 func (j *jsonWriter) Write(t Task) error {
 	if err := j.check(); err != nil {
 		return err
 	}
-	b, err := marshalNoEscape(t)
-	if err != nil {
+	if err := j.element(t); err != nil {
 		return fmt.Errorf("task %d: %w", t.ID, err)
 	}
-	sep := ",\n"
-	if j.n == 0 {
-		sep = "[\n"
-	}
-	j.n++
-	j.bw.WriteString(sep)
-	_, err = j.bw.Write(b)
-	return err
-}
-
-// Close ends the array.
-func (j *jsonWriter) Close() error {
-	if err := j.check(); err != nil {
-		return err
-	}
-	if j.n == 0 {
-		j.bw.WriteString("[")
-	}
-	j.bw.WriteString("\n]\n")
-	return j.close()
+	return nil
 }

@@ -12,12 +12,11 @@ import (
 // holding the data fields, one key per from_name with its labels (see
 // minValues), and id, annotator, annotation_id, created_at and lead_time.
 // These keys win over data fields of the same name.
-type jsonMinWriter struct {
-	sink
-	n int
-}
+type jsonMinWriter struct{ arrayWriter }
 
-func newJSONMinWriter(w io.Writer) *jsonMinWriter { return &jsonMinWriter{sink: newSink(w)} }
+func newJSONMinWriter(w io.Writer) *jsonMinWriter {
+	return &jsonMinWriter{arrayWriter{sink: newSink(w)}}
+}
 
 // Write appends the task's records.
 func (j *jsonMinWriter) Write(t Task) error {
@@ -49,7 +48,7 @@ func (j *jsonMinWriter) Write(t Task) error {
 			rec["created_at"] = a.CreatedAt.UTC().Format(time.RFC3339Nano)
 		}
 		rec["lead_time"] = a.LeadTime
-		if err := j.record(rec); err != nil {
+		if err := j.element(rec); err != nil {
 			return fmt.Errorf("task %d: %w", t.ID, err)
 		}
 		wrote = true
@@ -60,34 +59,7 @@ func (j *jsonMinWriter) Write(t Task) error {
 			rec = map[string]any{}
 		}
 		rec["id"] = t.ID
-		return j.record(rec)
+		return j.element(rec)
 	}
 	return nil
-}
-
-func (j *jsonMinWriter) record(rec map[string]any) error {
-	b, err := marshalNoEscape(rec)
-	if err != nil {
-		return err
-	}
-	sep := ",\n"
-	if j.n == 0 {
-		sep = "[\n"
-	}
-	j.n++
-	j.bw.WriteString(sep)
-	_, err = j.bw.Write(b)
-	return err
-}
-
-// Close ends the array.
-func (j *jsonMinWriter) Close() error {
-	if err := j.check(); err != nil {
-		return err
-	}
-	if j.n == 0 {
-		j.bw.WriteString("[")
-	}
-	j.bw.WriteString("\n]\n")
-	return j.close()
 }
