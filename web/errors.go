@@ -31,9 +31,13 @@ func (s *Server) adaptAPI(h api.HandlerFunc) http.HandlerFunc { return s.adapt(h
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	pe := problem.From(err)
 	reqID := middleware.GetReqID(r.Context())
-	if pe.Status >= 500 {
+	switch {
+	case pe.Status == http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "5")
+		s.log.Warn("request deferred", "request_id", reqID, "method", r.Method, "path", r.URL.Path, "status", pe.Status, "err", err)
+	case pe.Status >= 500:
 		s.log.Error("request failed", "request_id", reqID, "method", r.Method, "path", r.URL.Path, "status", pe.Status, "err", err)
-	} else if pe.Err != nil {
+	case pe.Err != nil:
 		s.log.Debug("request refused", "request_id", reqID, "path", r.URL.Path, "status", pe.Status, "err", err)
 	}
 	if isAPI(r) {

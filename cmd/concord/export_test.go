@@ -47,10 +47,7 @@ func TestExportCommand(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "concord")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := concordBinary(t)
 	concord := func(args ...string) (string, string, error) {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = append(cleanEnv(), "CONCORD_DATABASE_URL="+dbURL, "CONCORD_DATA_DIR="+filepath.Join(dir, "data"))

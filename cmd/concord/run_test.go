@@ -54,10 +54,7 @@ func TestServeEmbedded(t *testing.T) {
 	// The embedded cluster may run as an unprivileged account: let it in.
 	os.Chmod(dir, 0o711)
 	os.Chmod(filepath.Dir(dir), 0o711)
-	bin := filepath.Join(dir, "concord")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := concordBinary(t)
 	env := append(cleanEnv(), "CONCORD_DATA_DIR="+filepath.Join(dir, "data"), "CONCORD_ADDR=127.0.0.1:0")
 	concord := func(args ...string) (string, error) {
 		cmd := exec.Command(bin, args...)
@@ -200,15 +197,4 @@ func TestServeEmbedded(t *testing.T) {
 	if out, _ := exec.Command("pgrep", "-f", filepath.Join(dir, "data", "pg")).Output(); len(out) > 0 {
 		t.Fatalf("the embedded cluster still runs after every command exited: pids %s", out)
 	}
-}
-
-// cleanEnv is the test's environment without Concord's and libpq's variables.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CONCORD_") && !strings.HasPrefix(kv, "PG") {
-			env = append(env, kv)
-		}
-	}
-	return env
 }

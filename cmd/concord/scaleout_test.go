@@ -1,20 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,47 +18,6 @@ import (
 	"concord/internal/store"
 	"concord/internal/store/storetest"
 )
-
-func TestMain(m *testing.M) { storetest.Main(m) }
-
-// proc is a concord process started by a test.
-type proc struct {
-	cmd    *exec.Cmd
-	base   string // http://host:port for serve
-	stderr *bytes.Buffer
-}
-
-// start runs `concord args...` with env and, for serve, waits for its address.
-func start(t *testing.T, bin string, env []string, args ...string) *proc {
-	t.Helper()
-	p := &proc{cmd: exec.Command(bin, args...), stderr: &bytes.Buffer{}}
-	p.cmd.Env = env
-	p.cmd.Stderr = p.stderr
-	out, _ := p.cmd.StdoutPipe()
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.cmd.Process.Kill(); p.cmd.Wait() })
-	if args[0] != "serve" {
-		go io.Copy(io.Discard, out)
-		return p
-	}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if m := regexp.MustCompile(`running at (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-	}()
-	select {
-	case p.base = <-found:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("concord %s did not start: %s", strings.Join(args, " "), p.stderr)
-	}
-	return p
-}
 
 // TestScaleOut runs two servers and one worker on one database, as real
 // processes: an annotation submitted through server A reaches a websocket client
@@ -82,15 +35,11 @@ func TestScaleOut(t *testing.T) {
 	}
 	defer st.Close()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "concord")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
 	env := append(cleanEnv(), "CONCORD_DATABASE_URL="+dbURL, "CONCORD_DATA_DIR="+filepath.Join(dir, "data"),
 		"CONCORD_ADDR=127.0.0.1:0", "CONCORD_ASYNC_IMPORT_MB=1", "CONCORD_ADMIN_EMAIL=admin@x.org", "CONCORD_ADMIN_PASSWORD=long enough pw")
-	a := start(t, bin, append(env, "CONCORD_WORKER=false"), "serve")
-	b := start(t, bin, append(env, "CONCORD_WORKER=false"), "serve")
-	worker := start(t, bin, env, "work")
+	a := start(t, append(env, "CONCORD_WORKER=false"), "serve")
+	b := start(t, append(env, "CONCORD_WORKER=false"), "serve")
+	worker := start(t, env, "work")
 
 	admin, err := st.UserByEmail(ctx, "admin@x.org")
 	if err != nil {
@@ -98,26 +47,11 @@ func TestScaleOut(t *testing.T) {
 	}
 	key, hash, prefix := auth.NewToken()
 	st.CreateToken(ctx, admin.ID, hash, prefix)
-	call := func(base, method, path string, body io.Reader, ctype string, out any) int {
-		req, _ := http.NewRequest(method, base+path, body)
-		req.Header.Set("Authorization", "Token "+key)
-		if ctype != "" {
-			req.Header.Set("Content-Type", ctype)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		if out != nil {
-			json.NewDecoder(resp.Body).Decode(out)
-		}
-		return resp.StatusCode
-	}
+	ca, cb := newClient(a.base, key), newClient(b.base, key)
 	config := `<View><Text name="text" value="$text"/><Choices name="c" toName="text"><Choice value="x"/><Choice value="y"/></Choices></View>`
 	var p, q struct{ ID int64 }
-	call(a.base, "POST", "/api/projects", strings.NewReader(mustJSON(map[string]any{"title": "shared", "label_config": config})), "application/json", &p)
-	call(a.base, "POST", "/api/projects", strings.NewReader(mustJSON(map[string]any{"title": "other", "label_config": config})), "application/json", &q)
+	ca.call(t, "POST", "/api/projects", strings.NewReader(mustJSON(map[string]any{"title": "shared", "label_config": config})), "application/json", &p)
+	ca.call(t, "POST", "/api/projects", strings.NewReader(mustJSON(map[string]any{"title": "other", "label_config": config})), "application/json", &q)
 	if p.ID == 0 || q.ID == 0 {
 		t.Fatal("projects not created")
 	}
@@ -163,12 +97,12 @@ func TestScaleOut(t *testing.T) {
 	var queued struct {
 		ImportID int64 `json:"import_id"`
 	}
-	if code := call(a.base, "POST", fmt.Sprintf("/api/projects/%d/import", p.ID), &mp, mw.FormDataContentType(), &queued); code != 202 {
+	if code := ca.call(t, "POST", fmt.Sprintf("/api/projects/%d/import", p.ID), &mp, mw.FormDataContentType(), &queued); code != 202 {
 		t.Fatalf("import: %d", code)
 	}
 	status := func() map[string]any {
 		var s map[string]any
-		call(b.base, "GET", fmt.Sprintf("/api/projects/%d/imports/%d", p.ID, queued.ImportID), nil, "", &s)
+		cb.call(t, "GET", fmt.Sprintf("/api/projects/%d/imports/%d", p.ID, queued.ImportID), nil, "", &s)
 		return s
 	}
 	deadline := time.Now().Add(60 * time.Second)
@@ -178,12 +112,11 @@ func TestScaleOut(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	worker.cmd.Process.Signal(syscall.SIGKILL)
-	worker.cmd.Wait()
+	worker.kill()
 	if s := status(); s["status"] == "done" {
 		t.Fatalf("the import finished before the worker was killed; make it bigger: %v", s)
 	}
-	worker2 := start(t, bin, env, "work")
+	worker2 := start(t, env, "work")
 	// River retries the job once the dead worker's claim is rescued; the
 	// transaction it was in rolled back, so the retry starts afresh.
 	for deadline := time.Now().Add(90 * time.Second); status()["status"] != "done"; time.Sleep(200 * time.Millisecond) {
@@ -205,24 +138,19 @@ func TestScaleOut(t *testing.T) {
 	}
 
 	// An event in q (via A) must not reach the client; an annotation in p via A must.
-	call(a.base, "POST", "/api/tasks", strings.NewReader(mustJSON(map[string]any{"project": q.ID, "data": map[string]any{"text": "q"}})), "application/json", nil)
+	ca.call(t, "POST", "/api/tasks", strings.NewReader(mustJSON(map[string]any{"project": q.ID, "data": map[string]any{"text": "q"}})), "application/json", nil)
 	var qt struct{ ID int64 }
-	call(a.base, "POST", "/api/tasks", strings.NewReader(mustJSON(map[string]any{"project": q.ID, "data": map[string]any{"text": "q2"}})), "application/json", &qt)
-	call(a.base, "POST", fmt.Sprintf("/api/tasks/%d/annotations", qt.ID), strings.NewReader(`{"result":[{"from_name":"c","to_name":"text","type":"choices","value":{"choices":["x"]}}]}`), "application/json", nil)
+	ca.call(t, "POST", "/api/tasks", strings.NewReader(mustJSON(map[string]any{"project": q.ID, "data": map[string]any{"text": "q2"}})), "application/json", &qt)
+	ca.call(t, "POST", fmt.Sprintf("/api/tasks/%d/annotations", qt.ID), strings.NewReader(`{"result":[{"from_name":"c","to_name":"text","type":"choices","value":{"choices":["x"]}}]}`), "application/json", nil)
 	var lt struct {
 		Task struct{ ID int64 } `json:"task"`
 	}
-	call(a.base, "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, "", &lt)
+	ca.call(t, "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, "", &lt)
 	var ann struct{ ID int64 }
-	call(a.base, "POST", fmt.Sprintf("/api/tasks/%d/annotations", lt.Task.ID), strings.NewReader(`{"result":[{"from_name":"c","to_name":"text","type":"choices","value":{"choices":["y"]}}]}`), "application/json", &ann)
+	ca.call(t, "POST", fmt.Sprintf("/api/tasks/%d/annotations", lt.Task.ID), strings.NewReader(`{"result":[{"from_name":"c","to_name":"text","type":"choices","value":{"choices":["y"]}}]}`), "application/json", &ann)
 	m := expect("annotation.created", 20*time.Second)
 	if m["id"] != float64(ann.ID) {
 		t.Fatalf("event %v, want annotation %d", m, ann.ID)
 	}
 	os.Stdout.Sync()
-}
-
-func mustJSON(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -101,6 +103,20 @@ func wrap(op string, err error) error {
 		return fmt.Errorf("store: %s: %w", op, ErrConflict)
 	}
 	return fmt.Errorf("store: %s: %w", op, err)
+}
+
+// Unavailable reports whether err means the database could not be reached, is
+// starting or shutting down, or dropped the connection: a request that failed
+// so may succeed when retried a little later.
+func Unavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08 is connection exceptions; 57P01–57P03 are shutdowns and "cannot connect now".
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")
+	}
+	var connErr *pgconn.ConnectError
+	var netErr *net.OpError
+	return errors.As(err, &connErr) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // noRows maps pgx.ErrNoRows to ErrNotFound.

@@ -63,6 +63,8 @@ func From(err error) *Error {
 		return &Error{Status: http.StatusNotFound, Msg: "not found", Err: err}
 	case errors.Is(err, store.ErrConflict):
 		return &Error{Status: http.StatusConflict, Msg: "already exists", Err: err}
+	case store.Unavailable(err):
+		return &Error{Status: http.StatusServiceUnavailable, Msg: "the database is unavailable; try again in a few seconds", Err: err}
 	case errors.Is(err, http.ErrHandlerTimeout):
 		return &Error{Status: http.StatusServiceUnavailable, Msg: "the server is busy; try again", Err: err}
 	}

@@ -32,10 +32,13 @@ var (
 	tempDir   string
 )
 
-// Main runs the package's tests, then drops the template and stops the embedded
-// cluster if one was started.
-func Main(m *testing.M) {
+// Main runs the package's tests, then the package's own cleanups, then drops
+// the template and stops the embedded cluster if one was started.
+func Main(m *testing.M, cleanups ...func()) {
 	code := m.Run()
+	for _, f := range cleanups {
+		f()
+	}
 	if template != "" {
 		if conn, err := pgx.Connect(context.Background(), serverURL); err == nil {
 			conn.Exec(context.Background(), `DROP DATABASE IF EXISTS `+pgx.Identifier{template}.Sanitize()+` WITH (FORCE)`)
