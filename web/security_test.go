@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -322,5 +324,89 @@ func TestTokenGuessing(t *testing.T) {
 	}
 	if code := e.call(good, "GET", "/api/projects", nil, nil); code != 429 {
 		t.Fatalf("a blocked address with a good token: %d, want 429 until the window passes", code)
+	}
+}
+
+// TestImportedURLsNeverFetched replays the SSRF class of advisories through
+// imported data: tasks whose image URLs point at a listener on loopback (which
+// an admin even allowed) and at the cloud metadata address go through import,
+// training, pre-labeling, the labeling API and every export format, and
+// Label Studio's import-from-URL is asked for; the listener hears nothing.
+func TestImportedURLsNeverFetched(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int64
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write([]byte(`[{"text": "fetched"}]`))
+	}))
+	defer target.Close()
+	e := newEnv(t, func(c *config.Config) { c.AllowPrivate = "127.0.0.0/8" })
+	ctx := context.Background()
+	mgr := e.user("m@x.org", store.RoleManager)
+	config := `<View><Image name="image" value="$image"/><Choices name="c" toName="image"><Choice value="cat"/><Choice value="dog"/></Choices></View>`
+	p, err := e.store.CreateProject(ctx, store.ProjectFields{Title: "urls", LabelConfig: config, MaximumAnnotations: 1, Sampling: "sequential", RetrainEvery: 1}, mgr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := e.token(mgr)
+	var tasks []map[string]any
+	for i := range 30 {
+		u := fmt.Sprintf("%s/image-%d.png", target.URL, i)
+		if i%3 == 0 {
+			u = "http://169.254.169.254/latest/meta-data/" // refused by netguard even if fetched; counted by nothing
+		}
+		tasks = append(tasks, map[string]any{"data": map[string]any{"image": u}, "annotations": []map[string]any{{"result": []map[string]any{
+			{"from_name": "c", "to_name": "image", "type": "choices", "value": map[string]any{"choices": []string{[]string{"cat", "dog"}[i%2]}}}}}}})
+	}
+	tasks = append(tasks, map[string]any{"image": target.URL + "/unlabeled.png"})
+	if code := e.call(key, "POST", fmt.Sprintf("/api/projects/%d/import", p.ID), tasks, nil); code != 201 {
+		t.Fatalf("import: %d", code)
+	}
+	if code := e.call(key, "POST", fmt.Sprintf("/api/projects/%d/models/train", p.ID), nil, nil); code/100 != 2 {
+		t.Fatalf("train: %d", code)
+	}
+	// Label Studio's import from a URL, as a form and as a multipart field.
+	path := fmt.Sprintf("/api/projects/%d/import", p.ID)
+	if code, body := e.upload(key, path, strings.NewReader("url="+url.QueryEscape(target.URL+"/tasks.json")), "application/x-www-form-urlencoded"); code != 400 || !strings.Contains(body, "URL is not supported") {
+		t.Errorf("import from a URL (form): %d %s", code, body)
+	}
+	mb, ct := multipartBody(t, nil, map[string]string{"url": target.URL + "/tasks.json"})
+	if code, body := e.upload(key, path, mb, ct); code != 400 || !strings.Contains(body, "URL is not supported") {
+		t.Errorf("import from a URL (multipart): %d %s", code, body)
+	}
+	var next struct {
+		Task struct{ ID int64 } `json:"task"`
+	}
+	if code := e.call(key, "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, &next); code != 200 {
+		t.Fatalf("next: %d", code)
+	}
+	e.call(key, "GET", fmt.Sprintf("/api/tasks/%d/labeling", next.Task.ID), nil, nil)
+	for _, f := range []string{"JSON", "JSON_MIN", "JSONL", "CSV", "TSV", "COCO", "YOLO", "VOC"} {
+		for _, m := range []string{"keep", "url", "filename"} {
+			req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/projects/%d/export?exportType=%s&media=%s", e.srv.URL, p.ID, f, m), nil)
+			req.Header.Set("Authorization", "Token "+key)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
+	// The training job has run (to its end: no image could be read).
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var pending int
+		e.store.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind IN ('train', 'prelabel') AND state NOT IN ('completed', 'discarded', 'cancelled')`).Scan(&pending)
+		var trained int
+		e.store.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'train' AND state = 'completed'`).Scan(&trained)
+		if pending == 0 && trained > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the training did not finish: %d jobs pending, %d trainings done", pending, trained)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the server fetched a URL from task data or a request %d times", n)
 	}
 }

@@ -174,6 +174,9 @@ func (a *API) Spool(w http.ResponseWriter, r *http.Request) (files []ingest.File
 				return nil, false, uploadErr(err, limit)
 			}
 			if part.FileName() == "" {
+				if part.FormName() == "url" {
+					return nil, false, errImportURL
+				}
 				if part.FormName() == "skip_invalid" {
 					v, _ := io.ReadAll(io.LimitReader(part, 16))
 					skip = string(v) == "true" || string(v) == "on"
@@ -188,6 +191,8 @@ func (a *API) Spool(w http.ResponseWriter, r *http.Request) (files []ingest.File
 		if err := save("tasks.json", r.Body); err != nil {
 			return nil, false, uploadErr(err, limit)
 		}
+	case "application/x-www-form-urlencoded":
+		return nil, false, errImportURL // Label Studio's import from a URL
 	default:
 		return nil, false, problem.New(http.StatusUnsupportedMediaType, "send tasks as application/json or files as multipart/form-data")
 	}
@@ -200,6 +205,10 @@ func (a *API) Spool(w http.ResponseWriter, r *http.Request) (files []ingest.File
 	}
 	return files, skip, nil
 }
+
+// errImportURL refuses Label Studio's import from a URL: the server fetches no
+// address a request or a task names (SSRF).
+var errImportURL = problem.BadRequest("importing from a URL is not supported (the server fetches no address it is given): download the file and upload it")
 
 func tooLarge(limit int64) error {
 	return problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("the upload is larger than the limit of %d MiB", limit>>20))
