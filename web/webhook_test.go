@@ -16,8 +16,9 @@ import (
 	"concord/internal/config"
 )
 
-// TestWebhooks registers a webhook; an annotation's event arrives signed with
-// its secret, a failing receiver is retried, and every attempt is logged.
+// TestWebhooks registers a webhook; an annotation's events (created, updated,
+// deleted) arrive signed with its secret, a failing receiver is retried, and
+// every attempt is logged.
 func TestWebhooks(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -47,20 +48,23 @@ func TestWebhooks(t *testing.T) {
 		ID     int64  `json:"id"`
 		Secret string `json:"secret"`
 	}
-	if code := e2.call(mtok, "POST", "/api/webhooks", map[string]any{"project": proj.ID, "url": recv.URL, "events": []string{"annotation.created"}}, &hook); code != 201 || hook.Secret == "" {
+	if code := e2.call(mtok, "POST", "/api/webhooks", map[string]any{"project": proj.ID, "url": recv.URL, "events": []string{"annotation.created", "annotation.updated", "annotation.deleted"}}, &hook); code != 201 || hook.Secret == "" {
 		t.Fatalf("add webhook: %d %+v", code, hook)
 	}
 	var task struct{ ID int64 }
 	e2.call(mtok, "POST", "/api/tasks", map[string]any{"project": proj.ID, "data": map[string]any{"text": "hello"}}, &task)
-	e2.submit(mtok, task.ID, "wh", map[string]any{"result": choice("Positive")})
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		mu.Lock()
-		n := len(bodies)
-		mu.Unlock()
-		if n > 0 {
-			break
+	_, annID := e2.submit(mtok, task.ID, "wh", map[string]any{"result": choice("Positive")})
+	waitBodies := func(n int) {
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			mu.Lock()
+			got := len(bodies)
+			mu.Unlock()
+			if got >= n {
+				return
+			}
 		}
 	}
+	waitBodies(1)
 	mu.Lock()
 	if len(bodies) != 1 || calls != 2 {
 		t.Fatalf("deliveries: %d bodies after %d calls; want the retry to succeed", len(bodies), calls)
@@ -69,6 +73,20 @@ func TestWebhooks(t *testing.T) {
 	m.Write([]byte(bodies[0]))
 	if sigs[0] != "sha256="+hex.EncodeToString(m.Sum(nil)) || !strings.Contains(bodies[0], `"event":"annotation.created"`) {
 		t.Fatalf("delivery %s with signature %s", bodies[0], sigs[0])
+	}
+	mu.Unlock()
+	// The edit and the deletion send their events too (enqueued in their transactions).
+	if code := e2.call(mtok, "PATCH", fmt.Sprintf("/api/annotations/%d", annID), map[string]any{"result": choice("Negative")}, nil); code != 200 {
+		t.Fatalf("edit: %d", code)
+	}
+	waitBodies(2)
+	if code := e2.call(mtok, "DELETE", fmt.Sprintf("/api/annotations/%d", annID), nil, nil); code != 204 {
+		t.Fatalf("delete: %d", code)
+	}
+	waitBodies(3)
+	mu.Lock()
+	if len(bodies) != 3 || !strings.Contains(bodies[1], `"event":"annotation.updated"`) || !strings.Contains(bodies[1], "Negative") || !strings.Contains(bodies[2], `"event":"annotation.deleted"`) {
+		t.Fatalf("events after the edit and the deletion: %q", bodies)
 	}
 	mu.Unlock()
 	br := e2.browser()
@@ -90,7 +108,7 @@ func TestWebhooks(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if !strings.Contains(refused, "private") || calls != 2 {
-		t.Fatalf("a loopback receiver without the allowance: logged %q, receiver called %d times (want 2, all from e2)", refused, calls)
+	if !strings.Contains(refused, "private") || calls != 4 {
+		t.Fatalf("a loopback receiver without the allowance: logged %q, receiver called %d times (want 4, all from e2)", refused, calls)
 	}
 }

@@ -151,6 +151,8 @@ type AnnotationEdit struct {
 	Result       json.RawMessage
 	LeadTime     float64 // added to the time spent so far
 	WasCancelled bool
+	// Then, when set, runs in the edit's transaction (e.g. to enqueue its events).
+	Then func(tx pgx.Tx, a Annotation) error
 }
 
 // EditAnnotation applies an edit and keeps the task's count of completed annotations right.
@@ -175,17 +177,21 @@ func (s *Store) EditAnnotation(ctx context.Context, id int64, e AnnotationEdit, 
 		}
 		switch {
 		case was && !e.WasCancelled:
-			return countDone(ctx, tx, a.TaskID, 1, maxAnnotations)
+			err = countDone(ctx, tx, a.TaskID, 1, maxAnnotations)
 		case !was && e.WasCancelled:
-			return countDone(ctx, tx, a.TaskID, -1, maxAnnotations)
+			err = countDone(ctx, tx, a.TaskID, -1, maxAnnotations)
 		}
-		return nil
+		if err != nil || e.Then == nil {
+			return err
+		}
+		return e.Then(tx, a)
 	})
 	return a, wrap("edit annotation", err)
 }
 
-// DeleteAnnotation removes an annotation and reopens its task if it was full.
-func (s *Store) DeleteAnnotation(ctx context.Context, id int64, maxAnnotations int) error {
+// DeleteAnnotation removes an annotation and reopens its task if it was full;
+// then, when not nil, runs in the same transaction.
+func (s *Store) DeleteAnnotation(ctx context.Context, id int64, maxAnnotations int, then func(tx pgx.Tx) error) error {
 	return wrap("delete annotation", s.InTx(ctx, func(tx pgx.Tx) error {
 		var taskID int64
 		var cancelled bool
@@ -193,10 +199,13 @@ func (s *Store) DeleteAnnotation(ctx context.Context, id int64, maxAnnotations i
 		if err != nil {
 			return noRows(err)
 		}
-		if cancelled {
-			return nil
+		if !cancelled {
+			err = countDone(ctx, tx, taskID, -1, maxAnnotations)
 		}
-		return countDone(ctx, tx, taskID, -1, maxAnnotations)
+		if err != nil || then == nil {
+			return err
+		}
+		return then(tx)
 	}))
 }
 

@@ -365,11 +365,14 @@ func (a *API) updateAnnotation(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	ann, err = a.store.EditAnnotation(r.Context(), ann.ID, store.AnnotationEdit{Result: result, LeadTime: max(in.LeadTime, 0), WasCancelled: cancelled}, p.MaximumAnnotations)
+	ann, err = a.store.EditAnnotation(r.Context(), ann.ID, store.AnnotationEdit{Result: result, LeadTime: max(in.LeadTime, 0), WasCancelled: cancelled,
+		Then: func(tx pgx.Tx, ann store.Annotation) error {
+			return job.Notify(r.Context(), a.jobs, a.store, tx, p.ID, job.EventAnnotationUpdated, map[string]any{"annotation": ann.ID, "task": ann.TaskID, "result": ann.Result})
+		},
+	}, p.MaximumAnnotations)
 	if err != nil {
 		return err
 	}
-	a.event(r.Context(), p.ID, job.EventAnnotationUpdated, map[string]any{"annotation": ann.ID, "task": ann.TaskID, "result": ann.Result})
 	return writeJSON(w, http.StatusOK, toAnnotationJSON(ann))
 }
 
@@ -378,10 +381,12 @@ func (a *API) deleteAnnotation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.store.DeleteAnnotation(r.Context(), ann.ID, p.MaximumAnnotations); err != nil {
+	err = a.store.DeleteAnnotation(r.Context(), ann.ID, p.MaximumAnnotations, func(tx pgx.Tx) error {
+		return job.Notify(r.Context(), a.jobs, a.store, tx, p.ID, job.EventAnnotationDeleted, map[string]any{"annotation": ann.ID, "task": ann.TaskID})
+	})
+	if err != nil {
 		return err
 	}
-	a.event(r.Context(), p.ID, job.EventAnnotationDeleted, map[string]any{"annotation": ann.ID, "task": ann.TaskID})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
