@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"concord/internal/ingest"
 	"concord/internal/media"
@@ -374,4 +375,52 @@ func pngBytes(t *testing.T) []byte {
 		b, _ = os.ReadFile(files[0])
 	}
 	return b
+}
+
+// TestConcurrentImportsSmallPool runs more imports at once than the pool has
+// connections, each long enough for several COPY batches with annotations to
+// link: an import uses one connection only, so none waits for another's, and
+// each ends with its tasks and their annotations linked to the right ids.
+func TestConcurrentImportsSmallPool(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	st, err := store.Open(ctx, storetest.URLOf(e.st)+"&pool_max_conns=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	im := &ingest.Importer{Store: st, Blobs: e.im.Blobs}
+	const imports, n = 4, 12_000 // 3 batches each
+	errs := make(chan error, imports)
+	projects := make([]store.Project, imports)
+	for i := range imports {
+		projects[i] = e.project(classConfig)
+		var b strings.Builder
+		for j := range n {
+			fmt.Fprintf(&b, `{"data":{"text":"import %d task %d"},"annotations":[{"result":[{"from_name":"label","to_name":"text","type":"choices","value":{"choices":["%s"]}}]}]}`+"\n", i, j, []string{"ham", "spam"}[j%2])
+		}
+		f := e.file(fmt.Sprintf("import%d.jsonl", i), b.String())
+		go func() {
+			_, err := im.Run(ctx, projects[i], []ingest.File{f}, ingest.Options{UserID: e.usr.ID})
+			errs <- err
+		}()
+	}
+	for range imports {
+		if err := <-errs; err != nil {
+			t.Fatalf("import: %v (a deadline here means imports starved the pool)", err)
+		}
+	}
+	for i, p := range projects {
+		if got := e.count("tasks", p.ID); got != n {
+			t.Errorf("import %d: %d tasks, want %d", i, got, n)
+		}
+		// Each annotation sits on its own task: the text's number picks the label.
+		var wrong int
+		e.st.Pool.QueryRow(ctx, `SELECT count(*) FROM annotations a JOIN tasks t ON t.id = a.task_id
+			WHERE a.project_id = $1 AND (split_part(t.data->>'text', ' ', 4)::int % 2 = 0) <> (a.result->0->'value'->'choices'->>0 = 'ham')`, p.ID).Scan(&wrong)
+		if got := e.count("annotations", p.ID); got != n || wrong != 0 {
+			t.Errorf("import %d: %d annotations, %d on the wrong task", i, got, wrong)
+		}
+	}
 }

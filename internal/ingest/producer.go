@@ -19,18 +19,16 @@ import (
 
 // producer reads the files, checks each record and sends the tasks on.
 type producer struct {
-	im    *Importer
-	cfg   *labeling.Config // nil: a project without a label config yet
-	opts  Options
-	seen  map[[16]byte]struct{}
-	out   chan item
-	users map[string]int64 // e-mail → user id, for completed_by
+	im   *Importer
+	cfg  *labeling.Config // nil: a project without a label config yet
+	opts Options
+	seen map[[16]byte]struct{}
+	out  chan item
 
 	read         int64 // bytes read, for progress
 	duplicates   int64
 	skipped      []*Problem
 	skippedCount int64
-	imported     int64 // the "imported" account's id, once looked up
 }
 
 // errStop ends the walk after the error has been sent.

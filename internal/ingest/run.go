@@ -11,9 +11,6 @@ import (
 	"concord/internal/store"
 )
 
-// idBatch is how many task ids are reserved at a time.
-const idBatch = 5000
-
 // item is one checked task on its way to the database, or the error that stops the import.
 type item struct {
 	task        store.NewTask
@@ -43,7 +40,7 @@ func (im *Importer) Run(ctx context.Context, p store.Project, files []File, opts
 		}
 		pctx, stop := context.WithCancel(ctx)
 		defer stop()
-		prod := &producer{im: im, cfg: cfg, opts: opts, seen: seen, out: make(chan item, 256), users: map[string]int64{}}
+		prod := &producer{im: im, cfg: cfg, opts: opts, seen: seen, out: make(chan item, 256)}
 		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() {
@@ -51,7 +48,7 @@ func (im *Importer) Run(ctx context.Context, p store.Project, files []File, opts
 			defer close(prod.out)
 			prod.run(pctx, files)
 		}()
-		cons := &consumer{b: b, ctx: ctx, in: prod.out, media: map[string]mediaFile{}, returnIDs: opts.ReturnIDs}
+		cons := &consumer{in: prod.out, media: map[string]mediaFile{}, returnIDs: opts.ReturnIDs}
 		n, err := b.CopyTasks(ctx, opts.ImportID, cons.next)
 		stop()
 		wg.Wait() // the producer has stopped: its counts are final
@@ -112,13 +109,10 @@ func hashKey(h []byte) (k [16]byte) {
 	return k
 }
 
-// consumer feeds checked tasks to COPY, giving each a reserved id and keeping
+// consumer feeds checked tasks to COPY, giving each its reserved id and keeping
 // its annotations, predictions and media for after the tasks are in.
 type consumer struct {
-	b           *store.Bulk
-	ctx         context.Context
 	in          <-chan item
-	ids         []int64
 	annotations []store.NewAnnotation
 	predictions []store.NewPrediction
 	media       map[string]mediaFile
@@ -128,7 +122,7 @@ type consumer struct {
 	err         error   // the producer's error that stopped the COPY
 }
 
-func (c *consumer) next() (store.NewTask, bool, error) {
+func (c *consumer) next(id int64) (store.NewTask, bool, error) {
 	it, ok := <-c.in
 	if !ok {
 		return store.NewTask{}, false, nil
@@ -137,14 +131,7 @@ func (c *consumer) next() (store.NewTask, bool, error) {
 		c.err = it.err
 		return store.NewTask{}, false, it.err
 	}
-	if len(c.ids) == 0 {
-		ids, err := c.b.ReserveTaskIDs(c.ctx, idBatch)
-		if err != nil {
-			return store.NewTask{}, false, err
-		}
-		c.ids = ids
-	}
-	it.task.ID, c.ids = c.ids[0], c.ids[1:]
+	it.task.ID = id
 	if c.returnIDs {
 		c.created = append(c.created, it.task.ID)
 	}

@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -43,12 +42,12 @@ func (p *producer) task(ctx context.Context, data map[string]any, anns []format.
 		if err := p.checkResult(a.Result, data, !a.WasCancelled); err != nil {
 			return bad("annotation %d: %v", i+1, err)
 		}
-		uid, err := p.annotator(ctx, a.CompletedBy)
-		if err != nil {
-			return err
+		var email string
+		if a.CompletedBy != nil {
+			email = a.CompletedBy.Email
 		}
 		it.annotations = append(it.annotations, store.NewAnnotation{
-			CompletedBy: uid, Result: resultJSON(a.Result), WasCancelled: a.WasCancelled,
+			Annotator: email, Result: resultJSON(a.Result), WasCancelled: a.WasCancelled,
 			GroundTruth: a.GroundTruth, LeadTime: a.LeadTime,
 		})
 	}
@@ -104,31 +103,4 @@ func resultJSON(items []json.RawMessage) json.RawMessage {
 	}
 	b, _ := json.Marshal(items)
 	return b
-}
-
-// annotator finds the account an imported annotation belongs to: the user with
-// its completed_by e-mail, else the "imported" account.
-func (p *producer) annotator(ctx context.Context, by *format.User) (int64, error) {
-	if by != nil && by.Email != "" {
-		email := strings.ToLower(by.Email)
-		if id, ok := p.users[email]; ok {
-			return id, nil
-		}
-		id, err := p.im.Store.UserIDByEmail(ctx, email)
-		if err == nil {
-			p.users[email] = id
-			return id, nil
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return 0, err
-		}
-	}
-	if p.imported == 0 {
-		id, err := p.im.Store.ImportedUser(ctx)
-		if err != nil {
-			return 0, err
-		}
-		p.imported = id
-	}
-	return p.imported, nil
 }

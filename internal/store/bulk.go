@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -38,20 +40,6 @@ func (b *Bulk) TaskHashes(ctx context.Context, fn func(hash []byte)) error {
 	return err
 }
 
-// ReserveTaskIDs takes n task ids from the sequence (outside the transaction:
-// sequences are not transactional, and the transaction's connection may be busy
-// copying).
-func (b *Bulk) ReserveTaskIDs(ctx context.Context, n int) ([]int64, error) {
-	ids := make([]int64, 0, n)
-	rows, err := b.s.Pool.Query(ctx, `SELECT nextval(pg_get_serial_sequence('tasks', 'id')) FROM generate_series(1, $1)`, n)
-	if err != nil {
-		return nil, err
-	}
-	var id int64
-	_, err = pgx.ForEachRow(rows, []any{&id}, func() error { ids = append(ids, id); return nil })
-	return ids, err
-}
-
 // NewTask is a task row for CopyTasks.
 type NewTask struct {
 	ID       int64
@@ -59,37 +47,64 @@ type NewTask struct {
 	DataHash []byte
 }
 
+// copyBatch is how many task ids CopyTasks reserves, and rows it copies, at a time.
+const copyBatch = 5000
+
 // CopyTasks streams tasks into the project with COPY, pulling each from next
-// until it reports false; it returns the number of rows copied.
-func (b *Bulk) CopyTasks(ctx context.Context, importID int64, next func() (NewTask, bool, error)) (int64, error) {
+// (given the id the task gets) until it reports false; it returns the number
+// of rows copied. Ids are reserved from the sequence between COPY statements of
+// copyBatch rows, on the transaction's own connection: an import never needs a
+// second connection, so concurrent imports cannot starve the pool.
+func (b *Bulk) CopyTasks(ctx context.Context, importID int64, next func(id int64) (NewTask, bool, error)) (int64, error) {
 	src := &taskSource{next: next, projectID: b.projectID, importID: importID}
-	n, err := b.tx.CopyFrom(ctx, pgx.Identifier{"tasks"}, []string{"id", "project_id", "data", "data_hash", "import_id"}, src)
-	if err != nil {
-		return n, fmt.Errorf("copy tasks: %w", err)
+	var total int64
+	for !src.done {
+		rows, err := b.tx.Query(ctx, `SELECT nextval(pg_get_serial_sequence('tasks', 'id')) FROM generate_series(1, $1)`, copyBatch)
+		if err != nil {
+			return total, fmt.Errorf("reserve task ids: %w", err)
+		}
+		var id int64
+		src.ids = src.ids[:0]
+		if _, err := pgx.ForEachRow(rows, []any{&id}, func() error { src.ids = append(src.ids, id); return nil }); err != nil {
+			return total, fmt.Errorf("reserve task ids: %w", err)
+		}
+		n, err := b.tx.CopyFrom(ctx, pgx.Identifier{"tasks"}, []string{"id", "project_id", "data", "data_hash", "import_id"}, src)
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("copy tasks: %w", err)
+		}
 	}
-	if _, err := b.tx.Exec(ctx, `UPDATE projects SET task_count = task_count + $2 WHERE id = $1`, b.projectID, n); err != nil {
-		return n, fmt.Errorf("count tasks: %w", err)
+	if _, err := b.tx.Exec(ctx, `UPDATE projects SET task_count = task_count + $2 WHERE id = $1`, b.projectID, total); err != nil {
+		return total, fmt.Errorf("count tasks: %w", err)
 	}
-	return n, nil
+	return total, nil
 }
 
+// taskSource feeds one COPY statement: a row per reserved id, while next has tasks.
 type taskSource struct {
-	next      func() (NewTask, bool, error)
+	next      func(id int64) (NewTask, bool, error)
 	projectID int64
 	importID  int64
+	ids       []int64 // reserved ids this COPY has yet to use
+	done      bool    // next has no more tasks
 	row       []any
 	err       error
 }
 
 func (t *taskSource) Next() bool {
-	task, ok, err := t.next()
+	if len(t.ids) == 0 || t.done {
+		return false
+	}
+	task, ok, err := t.next(t.ids[0])
 	if err != nil {
-		t.err = err
+		t.err, t.done = err, true
 		return false
 	}
 	if !ok {
+		t.done = true
 		return false
 	}
+	t.ids = t.ids[1:]
 	t.row = []any{task.ID, t.projectID, task.Data, task.DataHash, t.importID}
 	return true
 }
@@ -100,25 +115,80 @@ func (t *taskSource) Err() error             { return t.err }
 // NewAnnotation is an imported annotation.
 type NewAnnotation struct {
 	TaskID       int64
-	CompletedBy  int64
+	Annotator    string // its completed_by e-mail: the account with it, else the "imported" account
 	Result       json.RawMessage
 	WasCancelled bool
 	GroundTruth  bool
 	LeadTime     float64
 }
 
-// CopyAnnotations writes imported annotations with COPY.
+// CopyAnnotations writes imported annotations with COPY, each by the account
+// its Annotator e-mail names, or by the "imported" account.
 func (b *Bulk) CopyAnnotations(ctx context.Context, as []NewAnnotation) error {
-	_, err := b.tx.CopyFrom(ctx, pgx.Identifier{"annotations"},
+	if len(as) == 0 {
+		return nil
+	}
+	ids, err := b.annotatorIDs(ctx, as)
+	if err != nil {
+		return err
+	}
+	_, err = b.tx.CopyFrom(ctx, pgx.Identifier{"annotations"},
 		[]string{"task_id", "project_id", "completed_by", "result", "was_cancelled", "ground_truth", "lead_time", "imported"},
 		pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
 			a := as[i]
-			return []any{a.TaskID, b.projectID, a.CompletedBy, a.Result, a.WasCancelled, a.GroundTruth, a.LeadTime, true}, nil
+			return []any{a.TaskID, b.projectID, ids[strings.ToLower(a.Annotator)], a.Result, a.WasCancelled, a.GroundTruth, a.LeadTime, true}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy annotations: %w", err)
 	}
 	return nil
+}
+
+// annotatorIDs maps the annotations' lower-cased Annotator e-mails to account
+// ids; an e-mail of no account (or none) maps to the "imported" account, which
+// cannot sign in and is created on first use.
+func (b *Bulk) annotatorIDs(ctx context.Context, as []NewAnnotation) (map[string]int64, error) {
+	ids := map[string]int64{}
+	var emails []string
+	for _, a := range as {
+		e := strings.ToLower(a.Annotator)
+		if _, ok := ids[e]; !ok {
+			ids[e] = 0
+			emails = append(emails, e)
+		}
+	}
+	rows, err := b.tx.Query(ctx, `SELECT lower(email), id FROM users WHERE lower(email) = ANY($1)`, emails)
+	if err != nil {
+		return nil, fmt.Errorf("annotators: %w", err)
+	}
+	var e string
+	var id int64
+	if _, err := pgx.ForEachRow(rows, []any{&e, &id}, func() error { ids[e] = id; return nil }); err != nil {
+		return nil, fmt.Errorf("annotators: %w", err)
+	}
+	var imported int64
+	for e, id := range ids {
+		if id != 0 {
+			continue
+		}
+		if imported == 0 {
+			// Two statements: when another import created the account meanwhile,
+			// the INSERT waits for it to commit and inserts nothing, and only a
+			// statement begun after that sees the account.
+			err := b.tx.QueryRow(ctx, `
+				INSERT INTO users (email, name, password_hash, role, disabled_at)
+				VALUES ('imported@concord.invalid', 'Imported', '!', 'annotator', now())
+				ON CONFLICT ((lower(email))) DO NOTHING RETURNING id`).Scan(&imported)
+			if errors.Is(err, pgx.ErrNoRows) {
+				err = b.tx.QueryRow(ctx, `SELECT id FROM users WHERE lower(email) = 'imported@concord.invalid'`).Scan(&imported)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("the imported account: %w", err)
+			}
+		}
+		ids[e] = imported
+	}
+	return ids, nil
 }
 
 // Recount sets the queue's view of the given tasks from their imported

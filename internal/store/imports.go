@@ -90,27 +90,3 @@ func (s *Store) FinishImport(ctx context.Context, id int64, o ImportOutcome) err
 			bytes_done = CASE WHEN $2 = 'done' THEN bytes_total ELSE bytes_done END
 		WHERE id = $1`, id, status, o.TasksCreated, o.Duplicates, o.Annotations, o.Predictions, o.Skipped, o.Error)))
 }
-
-// UserIDByEmail finds an account's id by e-mail, ignoring case.
-func (s *Store) UserIDByEmail(ctx context.Context, email string) (int64, error) {
-	var id int64
-	err := s.Pool.QueryRow(ctx, `SELECT id FROM users WHERE lower(email) = lower($1)`, email).Scan(&id)
-	if err != nil {
-		return 0, wrap("user id by email", noRows(err))
-	}
-	return id, nil
-}
-
-// ImportedUser is the account that imported annotations of unknown annotators
-// are attributed to; it cannot sign in. It is created on first use.
-func (s *Store) ImportedUser(ctx context.Context) (int64, error) {
-	var id int64
-	err := s.Pool.QueryRow(ctx, `
-		WITH ins AS (
-			INSERT INTO users (email, name, password_hash, role, disabled_at)
-			VALUES ('imported@concord.invalid', 'Imported', '!', 'annotator', now())
-			ON CONFLICT ((lower(email))) DO NOTHING RETURNING id
-		)
-		SELECT id FROM ins UNION ALL SELECT id FROM users WHERE lower(email) = 'imported@concord.invalid' LIMIT 1`).Scan(&id)
-	return id, wrap("imported user", err)
-}
