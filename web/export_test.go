@@ -4,15 +4,20 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"concord/internal/job"
 	"concord/internal/store"
@@ -455,9 +460,14 @@ func TestExportJob(t *testing.T) {
 	}
 }
 
-// TestExportBoxes exports an object-boxes project as YOLO (a zip) and COCO, with image sizes from the media table.
+// TestExportBoxes exports an object-boxes project as YOLO and VOC (zips with the
+// images beside their labels) and COCO, with image sizes from the media table.
 func TestExportBoxes(t *testing.T) {
 	t.Parallel()
+	png, err := os.ReadFile("../../shared/data/image/mnist_png/7_0000.png")
+	if err != nil {
+		t.Skip("the shared data folder is absent")
+	}
 	e := newEnv(t)
 	mgr := e.user("manager@x.org", store.RoleManager)
 	tok := e.token(mgr)
@@ -465,35 +475,61 @@ func TestExportBoxes(t *testing.T) {
 	var p store.Project
 	e.call(tok, "POST", "/api/projects", map[string]any{"title": "boxes", "label_config": cfg}, &p)
 	ctx := context.Background()
-	hash := strings.Repeat("ab", 32)
-	e.store.Pool.Exec(ctx, `INSERT INTO media (hash, kind, mime, size, width, height) VALUES ($1, 'image', 'image/png', 10, 200, 100)`, hash)
-	e.store.Pool.Exec(ctx, `INSERT INTO project_media (project_id, hash, filename) VALUES ($1, $2, 'cat.png')`, p.ID, hash)
-	task, _ := e.store.CreateTask(ctx, p.ID, map[string]any{"image": "/media/" + hash})
-	box := `[{"id":"b","from_name":"label","to_name":"image","type":"rectanglelabels","value":{"x":10,"y":20,"width":50,"height":50,"rotation":0,"rectanglelabels":["Dog"]}}]`
-	if _, _, err := e.store.Submit(ctx, store.Submission{TaskID: task.ID, UserID: mgr.ID, Result: json.RawMessage(box)}, 1); err != nil {
-		t.Fatal(err)
+	mb, ct := multipartBody(t, map[string][]byte{"cat.png": png}, nil)
+	if code, body := e.upload(tok, fmt.Sprintf("/api/projects/%d/import", p.ID), mb, ct); code != 201 {
+		t.Fatalf("import: %d %s", code, body)
 	}
-	status, h, body := e.fetch(tok, fmt.Sprintf("/api/projects/%d/export?exportType=YOLO", p.ID))
-	if status != 200 || h.Get("Content-Type") != "application/zip" || !strings.HasSuffix(h.Get("Content-Disposition"), ".zip\"") {
-		t.Fatalf("YOLO: %d %v", status, h)
+	// A second task whose image is elsewhere: its labels are exported, its image is not.
+	e.store.CreateTask(ctx, p.ID, map[string]any{"image": "https://example.org/dog.png"})
+	box := `[{"id":"b","from_name":"label","to_name":"image","type":"rectanglelabels","original_width":640,"original_height":480,"value":{"x":10,"y":20,"width":50,"height":50,"rotation":0,"rectanglelabels":["Dog"]}}]`
+	rows, _ := e.store.Pool.Query(ctx, `SELECT id FROM tasks WHERE project_id = $1`, p.ID)
+	ids, _ := pgx.CollectRows(rows, pgx.RowTo[int64])
+	for _, id := range ids {
+		if _, _, err := e.store.Submit(ctx, store.Submission{TaskID: id, UserID: mgr.ID, Result: json.RawMessage(box)}, 1); err != nil {
+			t.Fatal(err)
+		}
 	}
-	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, f := range zr.File {
-		names = append(names, f.Name)
-	}
-	if !slices.Contains(names, "classes.txt") || !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, "cat.txt") }) {
-		t.Errorf("YOLO zip holds %v", names)
+	for _, kind := range []string{"YOLO", "VOC"} {
+		status, h, body := e.fetch(tok, fmt.Sprintf("/api/projects/%d/export?exportType=%s", p.ID, kind))
+		if status != 200 || h.Get("Content-Type") != "application/zip" {
+			t.Fatalf("%s: %d %v %s", kind, status, h, body)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := map[string][]byte{}
+		for _, f := range zr.File {
+			rc, _ := f.Open()
+			files[f.Name], _ = io.ReadAll(rc)
+			rc.Close()
+		}
+		var images []string
+		for name, b := range files {
+			if strings.HasSuffix(name, ".png") {
+				images = append(images, name)
+				if !bytes.Equal(b, png) {
+					t.Errorf("%s: %s is not the imported image", kind, name)
+				}
+			}
+		}
+		if len(images) != 1 || !strings.HasSuffix(images[0], "/cat.png") {
+			t.Errorf("%s zip: images %v, want the one imported (of %d files)", kind, images, len(files))
+		}
+		labels := map[string][]string{"YOLO": {"classes.txt", "labels/cat.txt", "labels/dog.txt"}, "VOC": {"Annotations/cat.xml", "Annotations/dog.xml"}}[kind]
+		for _, name := range labels {
+			if files[name] == nil {
+				t.Errorf("%s zip lacks %s: %v", kind, name, slices.Sorted(maps.Keys(files)))
+			}
+		}
 	}
 	_, _, coco := e.fetch(tok, fmt.Sprintf("/api/projects/%d/export?exportType=COCO", p.ID))
-	if !bytes.Contains(coco, []byte(`"file_name":"cat.png"`)) || !bytes.Contains(coco, []byte(`"width":200`)) || !bytes.Contains(coco, []byte(`"bbox":[20,20,100,50]`)) {
+	if !bytes.Contains(coco, []byte(`"file_name":"cat.png"`)) || !bytes.Contains(coco, []byte(`"width":28`)) || !bytes.Contains(coco, []byte(`"bbox":[2.8,5.6,14,14]`)) {
 		t.Errorf("COCO: %s", coco)
 	}
 	_, _, asURL := e.fetch(tok, fmt.Sprintf("/api/projects/%d/export?exportType=JSON&media=url", p.ID))
-	if !bytes.Contains(asURL, []byte(`"image":"`+e.srv.URL+"/media/"+hash)) {
+	hash := sha256.Sum256(png)
+	if !bytes.Contains(asURL, []byte(`"image":"`+e.srv.URL+"/media/"+hex.EncodeToString(hash[:]))) {
 		t.Errorf("media=url: %s", asURL)
 	}
 }

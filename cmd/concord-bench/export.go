@@ -85,7 +85,7 @@ func benchExport(ctx context.Context, e *env, scale float64) ([]figure, error) {
 		peakRSS(true)
 		var out counter
 		t0 := time.Now()
-		st, err := job.Export(ctx, e.store, p, export.Spec{Format: kind}, &out, "", nil)
+		st, err := job.Export(ctx, e.store, nil, p, export.Spec{Format: kind}, &out, "", nil)
 		if err != nil {
 			return nil, err
 		}

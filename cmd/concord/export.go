@@ -48,6 +48,10 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer db.close()
+	im, err := importer(cfg, db.store)
+	if err != nil {
+		return err
+	}
 	p, err := db.store.ProjectByID(ctx, projectID)
 	if err != nil {
 		return fmt.Errorf("project %d: %w", projectID, err)
@@ -64,7 +68,7 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	bar := taskBar(stderr, total)
-	st, err := job.Export(ctx, db.store, p, spec, w, "", bar)
+	st, err := job.Export(ctx, db.store, im.Blobs, p, spec, w, "", bar)
 	fmt.Fprintln(stderr)
 	if err := finish(err); err != nil {
 		return err

@@ -28,6 +28,7 @@ type mediaInfo struct {
 	Filename string `json:"filename"`
 	Width    *int   `json:"width"`
 	Height   *int   `json:"height"`
+	hash     string // its SHA-256, from the data value
 }
 
 // converter turns stored tasks into format.Tasks, one at a time.
@@ -152,6 +153,7 @@ func (cv *converter) media(data map[string]any, raw []byte) error {
 			continue
 		}
 		if k == cv.imageKey {
+			info.hash = m[1]
 			cv.image = &info
 		}
 		switch cv.opts.Media {

@@ -72,6 +72,9 @@ type Options struct {
 	BaseURL string
 	// Progress, when set, is called after every ProgressEvery tasks with the number written.
 	Progress func(done int64)
+	// OpenMedia, when set, reads a stored media file by its SHA-256: the YOLO and
+	// VOC zips then hold each task's image (one imported to Concord) beside its labels.
+	OpenMedia func(hash string) ([]byte, error)
 	// OnCutSpan is told of spans the CoNLL writer could not export exactly.
 	OnCutSpan func(format.CutSpan)
 }
@@ -154,6 +157,14 @@ func formatOptions(opts Options, cv *converter) format.Options {
 			}
 		},
 		ImageSize: cv.imageSize,
+	}
+	if opts.OpenMedia != nil {
+		fo.OpenImage = func(format.Task) ([]byte, error) {
+			if cv.image == nil {
+				return nil, nil // an image elsewhere (a URL): labels only
+			}
+			return opts.OpenMedia(cv.image.hash)
+		}
 	}
 	c := opts.Config
 	if c == nil {

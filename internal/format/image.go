@@ -138,5 +138,27 @@ func zipFile(zw *zip.Writer, name string, b []byte) error {
 	return err
 }
 
+// zipImage adds the task's image to the zip as name when Options.OpenImage
+// gives its bytes (nil bytes: the image is not stored here, and is left out).
+// Images are already compressed: they are stored, not deflated again.
+func zipImage(zw *zip.Writer, opts Options, t Task, name string) error {
+	if opts.OpenImage == nil {
+		return nil
+	}
+	img, err := opts.OpenImage(t)
+	if err != nil {
+		return fmt.Errorf("task %d: image: %w", t.ID, err)
+	}
+	if img == nil {
+		return nil
+	}
+	f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(img)
+	return err
+}
+
 // stem returns a file name without its extension.
 func stem(name string) string { return strings.TrimSuffix(name, path.Ext(name)) }

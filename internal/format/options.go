@@ -36,8 +36,8 @@ type Options struct {
 	// task's rectangle results are used.
 	ImageSize func(t Task) (width, height int, ok bool)
 
-	// OpenImage, when set, gives the YOLO and VOC writers an image's bytes
-	// to store in the zip next to its labels.
+	// OpenImage, when set, gives the YOLO and VOC writers a task's image bytes
+	// to store in the zip next to its labels; nil bytes leave the image out.
 	OpenImage func(t Task) ([]byte, error)
 
 	// Categories lists the class names of the COCO, YOLO and VOC writers in

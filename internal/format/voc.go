@@ -91,14 +91,7 @@ func (v *vocWriter) Write(t Task) error {
 	if err := zipFile(v.zw, "Annotations/"+stem(file)+".xml", b); err != nil {
 		return err
 	}
-	if v.opts.OpenImage != nil {
-		img, err := v.opts.OpenImage(t)
-		if err != nil {
-			return fmt.Errorf("task %d: image: %w", t.ID, err)
-		}
-		return zipFile(v.zw, name, img)
-	}
-	return nil
+	return zipImage(v.zw, v.opts, t, name)
 }
 
 // Close writes the zip's directory.

@@ -57,14 +57,7 @@ func (y *yoloWriter) Write(t Task) error {
 	if err := zipFile(y.zw, "labels/"+stem(strings.TrimPrefix(name, "images/"))+".txt", []byte(b.String())); err != nil {
 		return err
 	}
-	if y.opts.OpenImage != nil {
-		img, err := y.opts.OpenImage(t)
-		if err != nil {
-			return fmt.Errorf("task %d: image: %w", t.ID, err)
-		}
-		return zipFile(y.zw, name, img)
-	}
-	return nil
+	return zipImage(y.zw, y.opts, t, name)
 }
 
 // frac formats a percentage as a fraction with six decimals, clamped to [0, 1].

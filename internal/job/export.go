@@ -16,6 +16,7 @@ import (
 	"concord/internal/export"
 	"concord/internal/labeling"
 	"concord/internal/live"
+	"concord/internal/media"
 	"concord/internal/store"
 )
 
@@ -37,8 +38,9 @@ func ExportFilter(spec export.Spec, cfg *labeling.Config) store.ExportFilter {
 
 // Export writes a project's export as spec asks onto w, reading the tasks from
 // the store's cursor: the one path the API, background exports, the command
-// line and the benchmark share. baseURL prefixes media URLs (media=url).
-func Export(ctx context.Context, st *store.Store, p store.Project, spec export.Spec, w io.Writer, baseURL string, progress func(int64)) (export.Stats, error) {
+// line and the benchmark share. baseURL prefixes media URLs (media=url);
+// blobs, when not nil, gives the YOLO and VOC zips their images.
+func Export(ctx context.Context, st *store.Store, blobs media.Blobs, p store.Project, spec export.Spec, w io.Writer, baseURL string, progress func(int64)) (export.Stats, error) {
 	cfg, err := labeling.ParseConfig(p.LabelConfig)
 	if err != nil {
 		cfg = nil // an old config that no longer parses: export with the formats' defaults
@@ -49,8 +51,12 @@ func Export(ctx context.Context, st *store.Store, p store.Project, spec export.S
 			return fn(export.Stored{ID: t.ID, Data: t.Data, Annotations: t.Annotations, Predictions: t.Predictions, Media: t.Media})
 		})
 	}
-	return export.Write(w, tasks, export.Options{Format: spec.Format, Config: cfg, Consensus: spec.Consensus,
-		Pseudonymise: spec.Pseudonymise, Redact: spec.Redact, Media: spec.Media, BaseURL: baseURL, Progress: progress})
+	opts := export.Options{Format: spec.Format, Config: cfg, Consensus: spec.Consensus,
+		Pseudonymise: spec.Pseudonymise, Redact: spec.Redact, Media: spec.Media, BaseURL: baseURL, Progress: progress}
+	if blobs != nil {
+		opts.OpenMedia = func(hash string) ([]byte, error) { return media.ReadBlob(ctx, blobs, hash) }
+	}
+	return export.Write(w, tasks, opts)
 }
 
 // CountExport counts the tasks an export of spec will write.
@@ -78,6 +84,7 @@ func (ExportArgs) InsertOpts() river.InsertOpts {
 type ExportWorker struct {
 	river.WorkerDefaults[ExportArgs]
 	store *store.Store
+	blobs media.Blobs
 }
 
 // Timeout lets a large export run as long as it needs (see guard.go).
@@ -126,7 +133,7 @@ func (w *ExportWorker) Work(ctx context.Context, j *river.Job[ExportArgs]) error
 		w.store.ExportProgress(context.WithoutCancel(ctx), e.ID, done)
 		notify(live.TypeExportProgress, map[string]any{"done": done, "total": total})
 	}
-	stats, size, err := writeExportFile(ctx, w.store, p, spec, e.FilePath, j.Args.BaseURL, progress)
+	stats, size, err := writeExportFile(ctx, w.store, w.blobs, p, spec, e.FilePath, j.Args.BaseURL, progress)
 	if err != nil {
 		if ctx.Err() != nil {
 			return err // shutting down: River retries
@@ -143,7 +150,7 @@ func (w *ExportWorker) Work(ctx context.Context, j *river.Job[ExportArgs]) error
 }
 
 // writeExportFile writes the export to path (through path.part) and returns its size.
-func writeExportFile(ctx context.Context, st *store.Store, p store.Project, spec export.Spec, path, baseURL string, progress func(int64)) (export.Stats, int64, error) {
+func writeExportFile(ctx context.Context, st *store.Store, blobs media.Blobs, p store.Project, spec export.Spec, path, baseURL string, progress func(int64)) (export.Stats, int64, error) {
 	if path == "" {
 		return export.Stats{}, 0, errors.New("export has no file path")
 	}
@@ -157,7 +164,7 @@ func writeExportFile(ctx context.Context, st *store.Store, p store.Project, spec
 	}
 	defer os.Remove(tmp) // no-op after the rename
 	bw := bufio.NewWriterSize(f, 256<<10)
-	stats, err := Export(ctx, st, p, spec, bw, baseURL, progress)
+	stats, err := Export(ctx, st, blobs, p, spec, bw, baseURL, progress)
 	if err == nil {
 		err = bw.Flush()
 	}

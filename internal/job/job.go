@@ -40,7 +40,7 @@ func workers(st *store.Store, im *ingest.Importer, hc *http.Client) *river.Worke
 	w := river.NewWorkers()
 	river.AddWorker(w, &PruneWorker{store: st})
 	river.AddWorker(w, &ImportWorker{store: st, importer: im})
-	river.AddWorker(w, &ExportWorker{store: st})
+	river.AddWorker(w, &ExportWorker{store: st, blobs: im.Blobs})
 	river.AddWorker(w, &ReapWorker{store: st})
 	river.AddWorker(w, &TrainWorker{store: st, blobs: im.Blobs})
 	river.AddWorker(w, &PrelabelWorker{store: st, blobs: im.Blobs})

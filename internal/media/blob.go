@@ -66,3 +66,13 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	}
 	return c.r.Read(p)
 }
+
+// ReadBlob reads a whole blob.
+func ReadBlob(ctx context.Context, b Blobs, hash string) ([]byte, error) {
+	rc, _, err := b.Open(ctx, hash)
+	if err != nil {
+		return nil, fmt.Errorf("media %s: %w", hash, err)
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}

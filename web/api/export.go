@@ -66,7 +66,7 @@ func (a *API) exportNow(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", spec.ContentType())
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", spec.FileName(p.ID, time.Now())))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	stats, err := job.Export(r.Context(), a.store, p, spec, w, a.baseURL(r), nil)
+	stats, err := job.Export(r.Context(), a.store, a.importer.Blobs, p, spec, w, a.baseURL(r), nil)
 	if err != nil {
 		// The status line is gone: cut the connection, so that the client
 		// sees a broken download rather than a file that looks whole.
