@@ -23,12 +23,8 @@ func TestExportCommand(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	ctx := context.Background()
-	dbURL := storetest.URL(t)
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.New(t)
+	dbURL := storetest.URLOf(st)
 	owner, _ := st.CreateUser(ctx, "m@x.org", "", "h", store.RoleManager)
 	config := `<View><Text name="text" value="$text"/><Choices name="c" toName="text"><Choice value="x"/><Choice value="y"/></Choices></View>`
 	p, err := st.CreateProject(ctx, store.ProjectFields{Title: "cli", LabelConfig: config, MaximumAnnotations: 1, Sampling: "sequential"}, owner.ID)

@@ -223,12 +223,8 @@ func TestKillServerWhileAnnotating(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	ctx := context.Background()
-	dbURL := storetest.URL(t)
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.New(t)
+	dbURL := storetest.URLOf(st)
 	const annotators = 64
 	c := newCrowd(t, st, annotators, 2000)
 	env := append(cleanEnv(), "CONCORD_DATABASE_URL="+dbURL, "CONCORD_DATA_DIR="+t.TempDir(), "CONCORD_ADDR=127.0.0.1:0", "CONCORD_WORKER=false")
@@ -388,12 +384,8 @@ func TestKillWorkerDuringTrainingAndExport(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	ctx := context.Background()
-	dbURL := storetest.URL(t)
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.New(t)
+	dbURL := storetest.URLOf(st)
 	manager, err := st.CreateUser(ctx, "m@x.org", "", "h", store.RoleManager)
 	if err != nil {
 		t.Fatal(err)

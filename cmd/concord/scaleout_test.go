@@ -15,7 +15,6 @@ import (
 	"github.com/gorilla/websocket"
 
 	"concord/internal/auth"
-	"concord/internal/store"
 	"concord/internal/store/storetest"
 )
 
@@ -28,12 +27,8 @@ func TestScaleOut(t *testing.T) {
 		t.Skip("starts several processes")
 	}
 	ctx := context.Background()
-	dbURL := storetest.URL(t)
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.New(t)
+	dbURL := storetest.URLOf(st)
 	dir := t.TempDir()
 	env := append(cleanEnv(), "CONCORD_DATABASE_URL="+dbURL, "CONCORD_DATA_DIR="+filepath.Join(dir, "data"),
 		"CONCORD_ADDR=127.0.0.1:0", "CONCORD_ASYNC_IMPORT_MB=1", "CONCORD_ADMIN_EMAIL=admin@x.org", "CONCORD_ADMIN_PASSWORD=long enough pw")
