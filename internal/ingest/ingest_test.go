@@ -391,7 +391,7 @@ func TestConcurrentImportsSmallPool(t *testing.T) {
 	}
 	defer st.Close()
 	im := &ingest.Importer{Store: st, Blobs: e.im.Blobs}
-	const imports, n = 4, 12_000 // 3 batches each
+	const imports, n = 4, 12_000 // two COPY batches each (5,000 ids, then 10,000)
 	errs := make(chan error, imports)
 	projects := make([]store.Project, imports)
 	for i := range imports {

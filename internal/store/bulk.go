@@ -47,19 +47,22 @@ type NewTask struct {
 	DataHash []byte
 }
 
-// copyBatch is how many task ids CopyTasks reserves, and rows it copies, at a time.
-const copyBatch = 5000
+// CopyTasks reserves task ids, and copies rows, in batches that start at
+// firstBatch and double up to maxBatch: a small import wastes few ids, and a
+// large one ends and restarts its COPY (a round trip that stalls the stream)
+// only a few dozen times.
+const firstBatch, maxBatch = 5000, 160_000
 
 // CopyTasks streams tasks into the project with COPY, pulling each from next
 // (given the id the task gets) until it reports false; it returns the number
-// of rows copied. Ids are reserved from the sequence between COPY statements of
-// copyBatch rows, on the transaction's own connection: an import never needs a
-// second connection, so concurrent imports cannot starve the pool.
+// of rows copied. Ids are reserved from the sequence between COPY statements,
+// on the transaction's own connection: an import never needs a second
+// connection, so concurrent imports cannot starve the pool.
 func (b *Bulk) CopyTasks(ctx context.Context, importID int64, next func(id int64) (NewTask, bool, error)) (int64, error) {
 	src := &taskSource{next: next, projectID: b.projectID, importID: importID}
 	var total int64
-	for !src.done {
-		rows, err := b.tx.Query(ctx, `SELECT nextval(pg_get_serial_sequence('tasks', 'id')) FROM generate_series(1, $1)`, copyBatch)
+	for batch := firstBatch; !src.done; batch = min(2*batch, maxBatch) {
+		rows, err := b.tx.Query(ctx, `SELECT nextval(pg_get_serial_sequence('tasks', 'id')) FROM generate_series(1, $1)`, batch)
 		if err != nil {
 			return total, fmt.Errorf("reserve task ids: %w", err)
 		}
