@@ -29,7 +29,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	p := e.project(owner, "target")
 	e.project(outsider, "outsider's own")
 	e.store.SetMember(ctx, p.ID, ann.ID, store.RoleAnnotator)
-	task, _ := e.store.CreateTask(ctx, p.ID, map[string]any{"text": "secret"})
+	task, _ := e.store.CreateTask(ctx, nil, p.ID, map[string]any{"text": "secret"})
 	a, _, err := e.store.Submit(ctx, store.Submission{TaskID: task.ID, UserID: owner.ID, Result: json.RawMessage(`[]`)}, 1)
 	if err != nil {
 		t.Fatal(err)

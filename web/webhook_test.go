@@ -4,8 +4,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -110,5 +112,64 @@ func TestWebhooks(t *testing.T) {
 	defer mu.Unlock()
 	if !strings.Contains(refused, "private") || calls != 4 {
 		t.Fatalf("a loopback receiver without the allowance: logged %q, receiver called %d times (want 4, all from e2)", refused, calls)
+	}
+}
+
+// TestWebhookTaskAndExportEvents checks the events enqueued in the
+// transactions of a created task, an import (run at once and in the
+// background) and a background export all arrive.
+func TestWebhookTaskAndExportEvents(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var events []string
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ev struct{ Event string }
+		json.NewDecoder(r.Body).Decode(&ev)
+		mu.Lock()
+		events = append(events, ev.Event)
+		mu.Unlock()
+	}))
+	defer recv.Close()
+	e := newEnv(t, func(c *config.Config) { c.AllowPrivate = "127.0.0.0/8" })
+	mgr := e.user("m@x.org", "manager")
+	tok := e.token(mgr)
+	p := e.project(mgr, "events")
+	if code := e.call(tok, "POST", "/api/webhooks", map[string]any{"project": p.ID, "url": recv.URL, "events": []string{"tasks.created", "export.finished"}}, nil); code != 201 {
+		t.Fatalf("add webhook: %d", code)
+	}
+	e.call(tok, "POST", "/api/tasks", map[string]any{"project": p.ID, "data": map[string]any{"text": "one"}}, nil)
+	e.call(tok, "POST", fmt.Sprintf("/api/projects/%d/import", p.ID), []map[string]any{{"text": "two"}, {"text": "three"}}, nil)
+	var b strings.Builder // over the 1 MiB the test server imports at once
+	for i := range 20000 {
+		fmt.Fprintf(&b, "{\"text\": \"background task %d, padded to look like a sentence\"}\n", i)
+	}
+	mb, ct := multipartBody(t, map[string][]byte{"big.jsonl": []byte(b.String())}, nil)
+	if code, body := e.upload(tok, fmt.Sprintf("/api/projects/%d/import", p.ID), mb, ct); code != 202 {
+		t.Fatalf("background import: %d %s", code, body)
+	}
+	if code := e.call(tok, "POST", fmt.Sprintf("/api/projects/%d/exports", p.ID), map[string]any{"exportType": "JSON", "download_all_tasks": true}, nil); code != 202 {
+		t.Fatalf("export: %d", code)
+	}
+	want := map[string]int{"tasks.created": 3, "export.finished": 1}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		mu.Lock()
+		got := map[string]int{}
+		for _, ev := range events {
+			got[ev]++
+		}
+		mu.Unlock()
+		if maps.Equal(got, want) {
+			break
+		}
+		if time.Now().After(deadline) {
+			var imports []string
+			rows, _ := e.store.Pool.Query(t.Context(), `SELECT format('%s %s %s %s', id, status, tasks_created, error) FROM imports`)
+			for rows.Next() {
+				var s string
+				rows.Scan(&s)
+				imports = append(imports, s)
+			}
+			t.Fatalf("events %v, want %v; imports %v", got, want, imports)
+		}
 	}
 }

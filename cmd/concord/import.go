@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"concord/internal/ingest"
 	"concord/internal/job"
+	"concord/internal/store"
 )
 
 // importCmd imports files into a project directly (no server needed), with a
@@ -59,16 +61,24 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	bar := progressBar(stderr, total)
-	rep, runErr := im.Run(ctx, p, files, ingest.Options{ImportID: rec.ID, SkipInvalid: skip, Progress: bar})
-	bar(total)
-	fmt.Fprintln(stderr)
-	out, _ := job.Outcome(rep, runErr)
-	if err := db.store.FinishImport(ctx, rec.ID, out); err != nil {
+	// A client that only inserts: the import's webhook events commit with it.
+	jobs, err := job.NewClient(db.store.Pool, db.store, im, job.Options{}, quiet(cfg))
+	if err != nil {
 		return err
 	}
+	bar := progressBar(stderr, total)
+	rep, runErr := im.Run(ctx, p, files, ingest.Options{ImportID: rec.ID, SkipInvalid: skip, Progress: bar, Then: job.Finish(ctx, jobs, db.store, rec)})
+	bar(total)
+	fmt.Fprintln(stderr)
 	if runErr != nil {
-		if _, refused := ingest.AsProblem(runErr); refused {
+		out, refused := job.Outcome(rep, runErr)
+		if !refused {
+			out = store.ImportOutcome{Error: "interrupted: " + runErr.Error()}
+		}
+		if err := db.store.FinishImport(context.WithoutCancel(ctx), nil, rec.ID, out); err != nil {
+			return errors.Join(runErr, err)
+		}
+		if refused {
 			return fmt.Errorf("%w (nothing was imported; use --skip-invalid to skip bad records)", runErr)
 		}
 		return runErr

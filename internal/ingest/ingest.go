@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"concord/internal/media"
 	"concord/internal/store"
 )
@@ -46,6 +48,9 @@ type Options struct {
 	ReturnIDs bool
 	// Progress, when set, is called now and then with bytes read so far.
 	Progress func(done int64)
+	// Then, when set, runs in the import's transaction once everything is
+	// written (not when the import is refused), to record what must commit with it.
+	Then func(tx pgx.Tx, rep Report) error
 }
 
 // Report says what an import made and what it skipped.

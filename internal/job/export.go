@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"concord/internal/export"
@@ -138,15 +139,23 @@ func (w *ExportWorker) Work(ctx context.Context, j *river.Job[ExportArgs]) error
 		if ctx.Err() != nil {
 			return err // shutting down: River retries
 		}
-		w.store.FinishExport(context.WithoutCancel(ctx), e.ID, 0, 0, 0, err.Error())
+		w.store.FinishExport(context.WithoutCancel(ctx), nil, e.ID, 0, 0, 0, err.Error())
 		notify(live.TypeExportFinished, map[string]any{"error": err.Error()})
 		return nil
 	}
-	if err := w.store.FinishExport(ctx, e.ID, stats.Tasks, size, KeepExports, ""); err != nil {
+	// The export's record and its webhook event commit together: a worker
+	// killed in between leaves the export to be redone, never done without its event.
+	err = w.store.InTx(ctx, func(tx pgx.Tx) error {
+		if err := w.store.FinishExport(ctx, tx, e.ID, stats.Tasks, size, KeepExports, ""); err != nil {
+			return err
+		}
+		return Notify(ctx, river.ClientFromContext[pgx.Tx](ctx), w.store, tx, e.ProjectID, EventExportFinished, map[string]any{"export": e.ID, "tasks": stats.Tasks, "size": size})
+	})
+	if err != nil {
 		return err
 	}
 	notify(live.TypeExportFinished, map[string]any{"done": stats.Tasks, "size": size})
-	return enqueueEvent(ctx, w.store, e.ProjectID, EventExportFinished, map[string]any{"export": e.ID, "tasks": stats.Tasks, "size": size})
+	return nil
 }
 
 // writeExportFile writes the export to path (through path.part) and returns its size.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"concord/internal/ingest"
@@ -77,21 +78,37 @@ func (w *ImportWorker) Work(ctx context.Context, j *river.Job[ImportArgs]) error
 	if im.CreatedBy != nil {
 		createdBy = *im.CreatedBy
 	}
-	rep, err := w.importer.Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: createdBy, SkipInvalid: im.SkipInvalid, Progress: progress})
+	rep, err := w.importer.Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: createdBy, SkipInvalid: im.SkipInvalid, Progress: progress,
+		Then: Finish(ctx, river.ClientFromContext[pgx.Tx](ctx), w.store, im)})
 	out, failed := Outcome(rep, err)
 	if err != nil && !failed {
 		return err // the database or the disk: retry
 	}
-	if err := w.store.FinishImport(ctx, im.ID, out); err != nil {
-		return err
+	if failed {
+		if err := w.store.FinishImport(ctx, nil, im.ID, out); err != nil {
+			return err
+		}
 	}
 	RemoveUpload(files)
 	data, _ := json.Marshal(map[string]any{"tasks": out.TasksCreated, "error": out.Error})
 	live.Notify(ctx, w.store.Pool, live.Event{Project: im.ProjectID, Type: live.TypeImportFinished, ID: im.ID, Data: data})
-	if out.TasksCreated == 0 {
-		return nil
+	return nil
+}
+
+// Finish is the ingest.Options.Then of import im: it records the outcome and
+// enqueues the tasks.created event (when jobs is not nil) in the import's
+// transaction, so a crash cannot keep the tasks and lose their record or event.
+func Finish(ctx context.Context, jobs *Client, st *store.Store, im store.Import) func(pgx.Tx, ingest.Report) error {
+	return func(tx pgx.Tx, rep ingest.Report) error {
+		out, _ := Outcome(rep, nil)
+		if err := st.FinishImport(ctx, tx, im.ID, out); err != nil {
+			return err
+		}
+		if jobs == nil || rep.TasksCreated == 0 {
+			return nil
+		}
+		return Notify(ctx, jobs, st, tx, im.ProjectID, EventTasksCreated, map[string]any{"import": im.ID, "count": rep.TasksCreated})
 	}
-	return enqueueEvent(ctx, w.store, im.ProjectID, EventTasksCreated, map[string]any{"import": im.ID, "count": out.TasksCreated})
 }
 
 // Outcome turns an import's report and error into what is recorded; failed

@@ -131,11 +131,3 @@ func Notify(ctx context.Context, jobs *Client, st *store.Store, tx pgx.Tx, proje
 	}
 	return nil
 }
-
-// enqueueEvent enqueues an event for the project's webhooks from inside a job,
-// in a transaction of its own.
-func enqueueEvent(ctx context.Context, st *store.Store, projectID int64, event string, payload any) error {
-	return st.InTx(ctx, func(tx pgx.Tx) error {
-		return Notify(ctx, river.ClientFromContext[pgx.Tx](ctx), st, tx, projectID, event, payload)
-	})
-}

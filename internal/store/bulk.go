@@ -29,6 +29,9 @@ func (s *Store) Bulk(ctx context.Context, projectID int64, fn func(*Bulk) error)
 	}))
 }
 
+// Tx is the import's transaction, for writes that must commit with it.
+func (b *Bulk) Tx() pgx.Tx { return b.tx }
+
 // TaskHashes calls fn with the data hash of every task already in the project.
 func (b *Bulk) TaskHashes(ctx context.Context, fn func(hash []byte)) error {
 	rows, err := b.tx.Query(ctx, `SELECT data_hash FROM tasks WHERE project_id = $1`, b.projectID)

@@ -84,12 +84,16 @@ func (s *Store) ExportProgress(ctx context.Context, id, rowsDone int64) error {
 
 // FinishExport records an export's outcome: done with its file's size, kept
 // until keep has passed, or failed with its error.
-func (s *Store) FinishExport(ctx context.Context, id, rowsDone, size int64, keep time.Duration, errMsg string) error {
+// q is a transaction to record it in, or nil for the pool.
+func (s *Store) FinishExport(ctx context.Context, q querier, id, rowsDone, size int64, keep time.Duration, errMsg string) error {
+	if q == nil {
+		q = s.Pool
+	}
 	status := ExportDone
 	if errMsg != "" {
 		status = ExportFailed
 	}
-	return wrap("finish export", mustAffect(s.Pool.Exec(ctx, `
+	return wrap("finish export", mustAffect(q.Exec(ctx, `
 		UPDATE exports SET status = $2, rows_done = $3, size = $4, error = $5, finished_at = now(),
 			expires_at = CASE WHEN $2 = 'done' THEN now() + $6::interval END
 		WHERE id = $1`, id, status, rowsDone, size, errMsg, keep)))

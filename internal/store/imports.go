@@ -75,8 +75,12 @@ func (s *Store) ImportProgress(ctx context.Context, id, bytesDone int64) error {
 	return wrap("import progress", err)
 }
 
-// FinishImport records an import's outcome: done, or failed with its error.
-func (s *Store) FinishImport(ctx context.Context, id int64, o ImportOutcome) error {
+// FinishImport records an import's outcome: done, or failed with its error;
+// q is the import's transaction, or nil for the pool.
+func (s *Store) FinishImport(ctx context.Context, q querier, id int64, o ImportOutcome) error {
+	if q == nil {
+		q = s.Pool
+	}
 	status := ImportDone
 	if o.Error != "" {
 		status = ImportFailed
@@ -84,7 +88,7 @@ func (s *Store) FinishImport(ctx context.Context, id int64, o ImportOutcome) err
 	if o.Skipped == nil {
 		o.Skipped = json.RawMessage("[]")
 	}
-	return wrap("finish import", mustAffect(s.Pool.Exec(ctx, `
+	return wrap("finish import", mustAffect(q.Exec(ctx, `
 		UPDATE imports SET status = $2, tasks_created = $3, duplicates = $4, annotations = $5, predictions = $6,
 			skipped = $7, error = $8, finished_at = now(),
 			bytes_done = CASE WHEN $2 = 'done' THEN bytes_total ELSE bytes_done END

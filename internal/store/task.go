@@ -29,14 +29,17 @@ func CanonicalData(data map[string]any) (json.RawMessage, []byte, error) {
 	return b, h[:], nil
 }
 
-// CreateTask adds one task to a project; a task with the same data as another of
-// the project is ErrConflict.
-func (s *Store) CreateTask(ctx context.Context, projectID int64, data map[string]any) (Task, error) {
+// CreateTask adds one task to a project, in the transaction q (nil: the pool);
+// a task with the same data as another of the project is ErrConflict.
+func (s *Store) CreateTask(ctx context.Context, q querier, projectID int64, data map[string]any) (Task, error) {
+	if q == nil {
+		q = s.Pool
+	}
 	b, hash, err := CanonicalData(data)
 	if err != nil {
 		return Task{}, wrap("create task", err)
 	}
-	t, err := one[Task](s.Pool.Query(ctx, `
+	t, err := one[Task](q.Query(ctx, `
 		WITH c AS (UPDATE projects SET task_count = task_count + 1 WHERE id = $1)
 		INSERT INTO tasks (project_id, data, data_hash) VALUES ($1, $2, $3) RETURNING `+taskColumns, projectID, b, hash))
 	return t, wrap("create task", err)

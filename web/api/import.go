@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,20 +92,19 @@ func (a *API) Import(r *http.Request, p store.Project, files []ingest.File, o Im
 	if err != nil {
 		return ImportResult{}, err
 	}
-	rep, err := a.importer.Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: u.ID, SkipInvalid: skip, ReturnIDs: o.ReturnIDs})
+	rep, err := a.importer.Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: u.ID, SkipInvalid: skip, ReturnIDs: o.ReturnIDs,
+		Then: job.Finish(ctx, a.jobs, a.store, im)})
 	out, refused := job.Outcome(rep, err)
-	if err != nil && !refused {
-		a.store.FinishImport(ctx, im.ID, store.ImportOutcome{Error: "interrupted: " + err.Error()})
-		return ImportResult{}, err
-	}
-	if err := a.store.FinishImport(ctx, im.ID, out); err != nil {
-		return ImportResult{}, err
+	if err != nil {
+		if !refused {
+			out = store.ImportOutcome{Error: "interrupted: " + err.Error()}
+		}
+		if ferr := a.store.FinishImport(context.WithoutCancel(ctx), nil, im.ID, out); ferr != nil || !refused {
+			return ImportResult{}, errors.Join(err, ferr)
+		}
 	}
 	data, _ := json.Marshal(map[string]any{"tasks": out.TasksCreated, "error": out.Error})
 	a.notify(ctx, live.Event{Project: p.ID, Type: live.TypeImportFinished, ID: im.ID, Data: data})
-	if out.TasksCreated > 0 {
-		a.event(ctx, p.ID, job.EventTasksCreated, map[string]any{"import": im.ID, "count": out.TasksCreated})
-	}
 	if refused {
 		pr, _ := ingest.AsProblem(err)
 		return ImportResult{}, problem.Invalid(pr.Error()+" (nothing was imported; fix the record, or import with skip_invalid=true to skip bad records)", pr)

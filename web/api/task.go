@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"concord/internal/auth"
 	"concord/internal/job"
 	"concord/internal/store"
@@ -101,14 +103,20 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request) error {
 	if len(in.Data) == 0 {
 		return problem.Invalid("data: give a JSON object of the task's fields", nil)
 	}
-	t, err := a.store.CreateTask(r.Context(), in.Project, in.Data)
+	var t store.Task
+	err := a.store.InTx(r.Context(), func(tx pgx.Tx) error {
+		var err error
+		if t, err = a.store.CreateTask(r.Context(), tx, in.Project, in.Data); err != nil {
+			return err
+		}
+		return job.Notify(r.Context(), a.jobs, a.store, tx, in.Project, job.EventTasksCreated, map[string]any{"task": t.ID, "count": 1})
+	})
 	if errors.Is(err, store.ErrConflict) {
 		return problem.Conflict("the project already has a task with exactly this data")
 	}
 	if err != nil {
 		return err
 	}
-	a.event(r.Context(), in.Project, job.EventTasksCreated, map[string]any{"task": t.ID, "count": 1})
 	return writeJSON(w, http.StatusCreated, toTaskJSON(t))
 }
 

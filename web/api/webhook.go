@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -9,8 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"concord/internal/auth"
 	"concord/internal/job"
@@ -113,14 +110,4 @@ func (a *API) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// event enqueues a webhook event after a committed change (in a transaction of its own).
-func (a *API) event(ctx context.Context, projectID int64, event string, payload any) {
-	err := a.store.InTx(context.WithoutCancel(ctx), func(tx pgx.Tx) error {
-		return job.Notify(ctx, a.jobs, a.store, tx, projectID, event, payload)
-	})
-	if err != nil {
-		a.log.Warn("webhook event not enqueued", "event", event, "project", projectID, "err", err)
-	}
 }
