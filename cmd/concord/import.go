@@ -13,7 +13,6 @@ import (
 
 	"concord/internal/ingest"
 	"concord/internal/job"
-	"concord/internal/store"
 )
 
 // importCmd imports files into a project directly (no server needed), with a
@@ -72,9 +71,6 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	fmt.Fprintln(stderr)
 	if runErr != nil {
 		out, refused := job.Outcome(rep, runErr)
-		if !refused {
-			out = store.ImportOutcome{Error: "interrupted: " + runErr.Error()}
-		}
 		if err := db.store.FinishImport(context.WithoutCancel(ctx), nil, rec.ID, out); err != nil {
 			return errors.Join(runErr, err)
 		}

@@ -112,16 +112,18 @@ func Finish(ctx context.Context, jobs *Client, st *store.Store, im store.Import)
 }
 
 // Outcome turns an import's report and error into what is recorded; failed
-// says the import was refused (the user's mistake) rather than interrupted.
+// says the import was refused (the user's mistake) rather than interrupted
+// (the database or the disk: recorded as such, or retried by the worker).
 func Outcome(rep ingest.Report, err error) (out store.ImportOutcome, failed bool) {
-	skipped, _ := json.Marshal(rep.Skipped)
-	out = store.ImportOutcome{TasksCreated: rep.TasksCreated, Duplicates: rep.Duplicates, Annotations: rep.Annotations,
-		Predictions: rep.Predictions, Skipped: skipped}
 	if pr, ok := ingest.AsProblem(err); ok {
-		out = store.ImportOutcome{Skipped: json.RawMessage("[]"), Error: pr.Error()}
-		return out, true
+		return store.ImportOutcome{Skipped: json.RawMessage("[]"), Error: pr.Error()}, true
 	}
-	return out, false
+	if err != nil {
+		return store.ImportOutcome{Error: "interrupted: " + err.Error()}, false
+	}
+	skipped, _ := json.Marshal(rep.Skipped)
+	return store.ImportOutcome{TasksCreated: rep.TasksCreated, Duplicates: rep.Duplicates, Annotations: rep.Annotations,
+		Predictions: rep.Predictions, Skipped: skipped}, false
 }
 
 // RemoveUpload deletes the spooled files of a finished import and their folder.

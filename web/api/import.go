@@ -96,9 +96,6 @@ func (a *API) Import(r *http.Request, p store.Project, files []ingest.File, o Im
 		Then: job.Finish(ctx, a.jobs, a.store, im)})
 	out, refused := job.Outcome(rep, err)
 	if err != nil {
-		if !refused {
-			out = store.ImportOutcome{Error: "interrupted: " + err.Error()}
-		}
 		if ferr := a.store.FinishImport(context.WithoutCancel(ctx), nil, im.ID, out); ferr != nil || !refused {
 			return ImportResult{}, errors.Join(err, ferr)
 		}
