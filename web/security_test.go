@@ -7,10 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/go-chi/chi/v5"
 
 	"concord/internal/config"
 	"concord/internal/store"
@@ -142,6 +145,64 @@ func TestCSRF(t *testing.T) {
 	if got := e.call(e.token(mgr), "POST", "/api/projects", map[string]any{"title": "via token"}, nil); got != 201 {
 		t.Errorf("token-authenticated create: %d, want 201", got)
 	}
+}
+
+// TestCSRFOnEveryWrite walks the server's routes table and sends every write
+// (POST, PUT, PATCH, DELETE) with a signed-in admin's session cookie, first
+// without the CSRF token, then with it from a foreign origin: each is refused
+// with 403 and nothing in the database changes. A new route cannot be missed.
+func TestCSRFOnEveryWrite(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin := e.user("admin@x.org", store.RoleAdmin)
+	p := e.project(admin, "target")
+	br := e.browser()
+	br.signIn(admin.Email)
+	rows := func() string {
+		var s string
+		if err := e.store.Pool.QueryRow(context.Background(), `SELECT format('%s projects, %s tasks, %s users, %s tokens, %s members, %s webhooks, %s imports, %s exports, %s audit entries',
+			(SELECT count(*) FROM projects), (SELECT count(*) FROM tasks), (SELECT count(*) FROM users), (SELECT count(*) FROM api_tokens),
+			(SELECT count(*) FROM project_members), (SELECT count(*) FROM webhooks), (SELECT count(*) FROM imports), (SELECT count(*) FROM exports),
+			(SELECT count(*) FROM audit_log))`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := rows()
+	writes := 0
+	err := chi.Walk(e.routes, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if method == http.MethodGet || method == http.MethodHead || strings.HasPrefix(route, "/static/") || route == "/metrics" {
+			return nil
+		}
+		writes++
+		path := regexp.MustCompile(`\{[a-z_]+\}`).ReplaceAllStringFunc(route, func(param string) string {
+			if param == "{action}" {
+				return "disable"
+			}
+			return fmt.Sprint(p.ID)
+		})
+		form := "title=x&email=x%40x.org&role=admin&password=long+enough+pw"
+		for _, attempt := range []map[string]string{
+			{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"},
+			{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site", "X-CSRF-Token": br.csrf},
+		} {
+			resp := br.do(method, path, strings.NewReader(form), attempt)
+			if resp.StatusCode != http.StatusForbidden {
+				t.Errorf("%s %s with the session cookie, %v: %d, want 403", method, route, attempt, resp.StatusCode)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if writes < 40 {
+		t.Fatalf("only %d write routes found in the routes table", writes)
+	}
+	if after := rows(); after != before {
+		t.Errorf("refused writes changed the database: %s, was %s", after, before)
+	}
+	t.Logf("%d write routes, each refused twice", writes)
 }
 
 // TestSignIn covers sign-in, session fixation, sign-out and throttling.

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"concord/internal/auth"
 	"concord/internal/config"
 	"concord/internal/ingest"
@@ -32,9 +34,10 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 // env is a running server on a fresh database.
 type env struct {
-	t     *testing.T
-	store *store.Store
-	srv   *httptest.Server
+	t      *testing.T
+	store  *store.Store
+	srv    *httptest.Server
+	routes chi.Routes // the server's routes table, to walk
 }
 
 func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
@@ -71,9 +74,10 @@ func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	go hub.Run(hubCtx)
 	go live.Listen(hubCtx, storetest.URLOf(st), hub, log)
 	t.Cleanup(stopHub)
-	srv := httptest.NewServer(web.New(web.Deps{Config: cfg, Store: st, Importer: im, Jobs: jobs, Hub: hub, Log: log}).Handler())
+	h := web.New(web.Deps{Config: cfg, Store: st, Importer: im, Jobs: jobs, Hub: hub, Log: log}).Handler()
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: st, srv: srv}
+	return &env{t: t, store: st, srv: srv, routes: h.(chi.Routes)}
 }
 
 const testPassword = "correct horse battery"
