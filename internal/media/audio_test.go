@@ -212,39 +212,8 @@ func TestDecodeMP3(t *testing.T) {
 
 func TestDecodeFLAC(t *testing.T) {
 	const rate, n = 16000, 10000
-	want := make([]float32, n)
-	var buf bytes.Buffer
-	enc, err := flac.NewEncoder(&buf, &meta.StreamInfo{
-		BlockSizeMin: 4096, BlockSizeMax: 4096, SampleRate: rate, NChannels: 2, BitsPerSample: 16, NSamples: n,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for off := 0; off < n; off += 4096 {
-		size := min(4096, n-off)
-		l, r := make([]int32, size), make([]int32, size)
-		for i := range size {
-			v := math.Sin(2 * math.Pi * 440 * float64(off+i) / rate)
-			l[i], r[i] = int32(v*16000), int32(v*8000)
-			want[off+i] = float32(l[i]+r[i]) / 2 / 32768
-		}
-		sub := func(s []int32) *frame.Subframe {
-			return &frame.Subframe{SubHeader: frame.SubHeader{Pred: frame.PredVerbatim}, Samples: s, NSamples: size}
-		}
-		err := enc.WriteFrame(&frame.Frame{
-			Header: frame.Header{
-				HasFixedBlockSize: true, BlockSize: uint16(size), SampleRate: rate,
-				Channels: frame.ChannelsLR, BitsPerSample: 16,
-			},
-			Subframes: []*frame.Subframe{sub(l), sub(r)},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := enc.Close(); err != nil {
-		t.Fatal(err)
-	}
+	flacFile, want := makeFLAC(t, rate, n)
+	buf := bytes.NewBuffer(flacFile)
 	got, gotRate, err := DecodeMono(bytes.NewReader(buf.Bytes()))
 	if err != nil || gotRate != rate || len(got) != n {
 		t.Fatalf("DecodeMono = %d samples at %d Hz, %v; want %d at %d", len(got), gotRate, err, n, rate)
@@ -281,4 +250,43 @@ func TestAudioReaderShortReads(t *testing.T) {
 	if total != 1000 || a.Frames() != 1000 {
 		t.Errorf("read %d samples (Frames %d), want 1000", total, a.Frames())
 	}
+}
+
+// makeFLAC encodes n samples of a 440 Hz tone in stereo FLAC (the right channel
+// at half the left's level) and returns the file and its mono mix.
+func makeFLAC(tb testing.TB, rate, n int) ([]byte, []float32) {
+	want := make([]float32, n)
+	var buf bytes.Buffer
+	enc, err := flac.NewEncoder(&buf, &meta.StreamInfo{
+		BlockSizeMin: 4096, BlockSizeMax: 4096, SampleRate: uint32(rate), NChannels: 2, BitsPerSample: 16, NSamples: uint64(n),
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for off := 0; off < n; off += 4096 {
+		size := min(4096, n-off)
+		l, r := make([]int32, size), make([]int32, size)
+		for i := range size {
+			v := math.Sin(2 * math.Pi * 440 * float64(off+i) / float64(rate))
+			l[i], r[i] = int32(v*16000), int32(v*8000)
+			want[off+i] = float32(l[i]+r[i]) / 2 / 32768
+		}
+		sub := func(s []int32) *frame.Subframe {
+			return &frame.Subframe{SubHeader: frame.SubHeader{Pred: frame.PredVerbatim}, Samples: s, NSamples: size}
+		}
+		err := enc.WriteFrame(&frame.Frame{
+			Header: frame.Header{
+				HasFixedBlockSize: true, BlockSize: uint16(size), SampleRate: uint32(rate),
+				Channels: frame.ChannelsLR, BitsPerSample: 16,
+			},
+			Subframes: []*frame.Subframe{sub(l), sub(r)},
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := enc.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes(), want
 }

@@ -42,6 +42,10 @@ func FuzzDecodeWAV(f *testing.F) {
 	f.Add(makeWAV(wavPCM, 16, 2, 8000, []float64{0.5, -0.5, 1, -1}))
 	f.Add(makeWAV(wavFloat, 32, 1, 8000, []float64{0.5, -2}))
 	f.Add(makeWAV(wavPCM, 24, 1, 44100, []float64{0.5, -0.5, 0.25}))
+	// The MP3 and FLAC decoders are third-party code: seed them too.
+	f.Add(silentMP3(2, true))
+	flacFile, _ := makeFLAC(f, 8000, 300)
+	f.Add(flacFile)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		samples, rate, err := DecodeMono(bytes.NewReader(data))
 		if err != nil {
