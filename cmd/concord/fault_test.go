@@ -135,7 +135,8 @@ func (c crowd) work(ctx context.Context, base string, i int, o *outcome, stopOnE
 		s := submission{annotator: i, task: next.Task.ID, key: fmt.Sprintf("a%d-%d", i, seq)}
 		for {
 			ok, err := c.submit(cl, &s, o)
-			if ok || (err != nil && stopOnError) || ctx.Err() != nil {
+			lost := err != nil && stopOnError
+			if ok || lost || ctx.Err() != nil {
 				o.mu.Lock()
 				if ok {
 					o.acked = append(o.acked, s)
@@ -143,12 +144,12 @@ func (c crowd) work(ctx context.Context, base string, i int, o *outcome, stopOnE
 					o.pending = append(o.pending, s)
 				}
 				o.mu.Unlock()
+				if lost {
+					return
+				}
 				break
 			}
 			time.Sleep(20 * time.Millisecond)
-		}
-		if err != nil && stopOnError {
-			return
 		}
 	}
 }
@@ -170,9 +171,8 @@ func (c crowd) checkStored(t *testing.T, st *store.Store, o *outcome) {
 	for _, s := range append(append([]submission{}, o.acked...), o.pending...) {
 		sent[s.key] = s
 	}
-	userIDs := map[int64]int{}
 	rows, err := st.Pool.Query(context.Background(), `
-		SELECT a.id, a.task_id, a.completed_by, coalesce(a.idempotency_key, ''), u.email
+		SELECT a.id, a.task_id, coalesce(a.idempotency_key, ''), u.email
 		FROM annotations a JOIN users u ON u.id = a.completed_by WHERE a.project_id = $1`, c.project)
 	if err != nil {
 		t.Fatal(err)
@@ -180,14 +180,13 @@ func (c crowd) checkStored(t *testing.T, st *store.Store, o *outcome) {
 	stored := map[int64]submission{}
 	perTask := map[int64]int{}
 	for rows.Next() {
-		var id, task, user int64
+		var id, task int64
 		var key, email string
-		if err := rows.Scan(&id, &task, &user, &key, &email); err != nil {
+		if err := rows.Scan(&id, &task, &key, &email); err != nil {
 			t.Fatal(err)
 		}
 		var i int
 		fmt.Sscanf(email, "annotator%d@", &i)
-		userIDs[user] = i
 		s, ok := sent[key]
 		if !ok || s.task != task || s.annotator != i {
 			t.Errorf("annotation %d (task %d, %s, key %q) was never sent", id, task, email, key)
