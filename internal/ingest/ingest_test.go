@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -422,5 +423,27 @@ func TestConcurrentImportsSmallPool(t *testing.T) {
 		if got := e.count("annotations", p.ID); got != n || wrong != 0 {
 			t.Errorf("import %d: %d annotations, %d on the wrong task", i, got, wrong)
 		}
+	}
+}
+
+// panickyBlobs is a blob store whose Put panics, as a bug on the media path would.
+type panickyBlobs struct{ media.Blobs }
+
+func (panickyBlobs) Put(context.Context, io.Reader) (media.Blob, error) { panic("a bug in the blob store") }
+
+// TestImportPanicIsAnError checks a panic while the files are read (in the
+// producer's goroutine, where no HTTP middleware would catch it) ends the
+// import with an error and nothing imported, instead of ending the process.
+func TestImportPanicIsAnError(t *testing.T) {
+	e := newEnv(t)
+	p := e.project(`<View><Image name="image" value="$image"/><Choices name="c" toName="image"><Choice value="a"/></Choices></View>`)
+	im := &ingest.Importer{Store: e.st, Blobs: panickyBlobs{e.im.Blobs}}
+	files := []ingest.File{e.file("tasks.jsonl", `{"image": "https://example.org/a.png"}`+"\n"), e.file("b.png", string(pngBytes(t)))}
+	_, err := im.Run(context.Background(), p, files, ingest.Options{UserID: e.usr.ID})
+	if err == nil || !strings.Contains(err.Error(), "internal error: a bug in the blob store") {
+		t.Fatalf("import: %v, want the panic as an error", err)
+	}
+	if n := e.count("tasks", p.ID); n != 0 {
+		t.Errorf("%d tasks imported, want none", n)
 	}
 }

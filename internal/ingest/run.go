@@ -46,6 +46,12 @@ func (im *Importer) Run(ctx context.Context, p store.Project, files []File, opts
 		go func() {
 			defer wg.Done()
 			defer close(prod.out)
+			defer func() {
+				// A panic here would take the whole server down: end the import instead.
+				if v := recover(); v != nil {
+					prod.send(pctx, item{err: fmt.Errorf("the import stopped on an internal error: %v", v)})
+				}
+			}()
 			prod.run(pctx, files)
 		}()
 		cons := &consumer{in: prod.out, media: map[string]mediaFile{}, returnIDs: opts.ReturnIDs}
