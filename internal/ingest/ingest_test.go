@@ -429,7 +429,9 @@ func TestConcurrentImportsSmallPool(t *testing.T) {
 // panickyBlobs is a blob store whose Put panics, as a bug on the media path would.
 type panickyBlobs struct{ media.Blobs }
 
-func (panickyBlobs) Put(context.Context, io.Reader) (media.Blob, error) { panic("a bug in the blob store") }
+func (panickyBlobs) Put(context.Context, io.Reader) (media.Blob, error) {
+	panic("a bug in the blob store")
+}
 
 // TestImportPanicIsAnError checks a panic while the files are read (in the
 // producer's goroutine, where no HTTP middleware would catch it) ends the
