@@ -444,14 +444,7 @@ func TestImportedURLsNeverFetched(t *testing.T) {
 	e.call(key, "GET", fmt.Sprintf("/api/tasks/%d/labeling", next.Task.ID), nil, nil)
 	for _, f := range []string{"JSON", "JSON_MIN", "JSONL", "CSV", "TSV", "COCO", "YOLO", "VOC"} {
 		for _, m := range []string{"keep", "url", "filename"} {
-			req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/projects/%d/export?exportType=%s&media=%s", e.srv.URL, p.ID, f, m), nil)
-			req.Header.Set("Authorization", "Token "+key)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
+			e.fetch(key, fmt.Sprintf("/api/projects/%d/export?exportType=%s&media=%s", p.ID, f, m))
 		}
 	}
 	// The training job has run (to its end: no image could be read).
