@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"concord/internal/fixture"
 	"concord/internal/labeling"
 	"concord/internal/store"
 )
@@ -127,9 +128,9 @@ func TestBrowserSignIn(t *testing.T) {
 // through the import page, as a manager would: choose files, press Import.
 func TestBrowserImport(t *testing.T) {
 	t.Parallel()
-	wavs, _ := filepath.Glob("../../shared/data/audio/fsdd/3_theo_*.wav")
+	wavs := fixture.Glob(t, "audio/fsdd/3_theo_*.wav")
 	if len(wavs) < 2 {
-		t.Skip("the shared data folder is absent")
+		t.Fatalf("%d recordings of Theo saying 3 in testdata, want 2", len(wavs))
 	}
 	for i, w := range wavs {
 		wavs[i], _ = filepath.Abs(w)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"concord/internal/fixture"
 	"concord/internal/store"
 )
 
@@ -76,10 +77,7 @@ func TestImportAPI(t *testing.T) {
 		t.Fatalf("skip_invalid: %d %s", code, body)
 	}
 
-	wavs, _ := filepath.Glob("../../shared/data/audio/fsdd/1_*.wav")
-	if len(wavs) == 0 {
-		t.Skip("shared data absent")
-	}
+	wavs := fixture.Glob(t, "audio/fsdd/1_*.wav")
 	files := map[string][]byte{}
 	for _, w := range wavs[:3] {
 		files[filepath.Base(w)], _ = os.ReadFile(w)

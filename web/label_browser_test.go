@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"concord/internal/fixture"
 	"concord/internal/labeling"
 	"concord/internal/store"
 )
@@ -197,14 +198,14 @@ func near(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
 
 func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 
-// importFiles uploads files from the shared data folder through the import API.
+// importFiles uploads files from the repository's testdata folder through the import API.
 func importFiles(t *testing.T, paths ...string) func(e *env, token string, p store.Project) {
 	return func(e *env, token string, p store.Project) {
 		files := map[string][]byte{}
 		for _, path := range paths {
-			b, err := os.ReadFile(path)
+			b, err := os.ReadFile(fixture.Path(t, path))
 			if err != nil {
-				t.Skipf("the shared data folder is absent: %v", err)
+				t.Fatal(err)
 			}
 			files[filepath.Base(path)] = b
 		}
@@ -233,9 +234,10 @@ func preset(t *testing.T, name string) string {
 	return p.Config
 }
 
+// The folders of testdata the workspace tests import from.
 const (
-	mnist = "../../shared/data/image/mnist_png/"
-	fsdd  = "../../shared/data/audio/fsdd/"
+	mnist = "image/mnist_png/"
+	fsdd  = "audio/fsdd/"
 )
 
 // TestLabelTextClassification presses a choice's hotkey and Ctrl+Enter twice

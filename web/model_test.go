@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"concord/internal/fixture"
 	"concord/internal/labeling"
 	"concord/internal/store"
 )
@@ -22,9 +23,9 @@ import (
 // predictions come with the next tasks served.
 func TestRetrainAfterLabels(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open("../../shared/data/text/sms_spam.tsv")
+	f, err := os.Open(fixture.Path(t, "text/sms_spam.tsv"))
 	if err != nil {
-		t.Skip("the shared data folder is absent")
+		t.Fatal(err)
 	}
 	defer f.Close()
 	e := newEnv(t)
@@ -152,9 +153,9 @@ func TestRetrainAfterLabels(t *testing.T) {
 // annotated regions of FSDD recordings; its pre-labels are regions with labels.
 func TestRegionModel(t *testing.T) {
 	t.Parallel()
-	wavs, _ := filepath.Glob("../../shared/data/audio/fsdd/*_george_*.wav")
+	wavs := fixture.Glob(t, "audio/fsdd/*_george_*.wav")
 	if len(wavs) < 20 {
-		t.Skip("the shared data folder is absent")
+		t.Fatalf("%d of George's FSDD recordings in testdata, want 20", len(wavs))
 	}
 	e := newEnv(t)
 	ctx := context.Background()

@@ -7,19 +7,15 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"concord/internal/fixture"
 )
 
-// referenceDir holds the published reference data, shared by all of Concord.
-const referenceDir = "../../../shared/data/agreement"
-
-// readReference reads a reference CSV without its header row and first
-// column, skipping the test when the shared data folder is absent.
+// readReference reads a reference CSV from testdata/agreement without its
+// header row and first column.
 func readReference(t *testing.T, name string) [][]string {
 	t.Helper()
-	if _, err := os.Stat(referenceDir); err != nil {
-		t.Skipf("reference data folder %s is absent: %v", referenceDir, err)
-	}
-	f, err := os.Open(filepath.Join(referenceDir, name))
+	f, err := os.Open(fixture.Path(t, filepath.Join("agreement", name)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,11 +9,13 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"concord/internal/fixture"
 )
 
 func openData(t testing.TB, rel string) *os.File {
 	t.Helper()
-	f, err := os.Open(dataFile(t, rel))
+	f, err := os.Open(fixture.Path(t, rel))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,19 +14,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
-// sharedData is where the project's shared data sets live, relative to this package.
-const sharedData = "../../../shared/data"
-
-// dataFile returns the path of a shared data file, skipping the test when the data folder is absent.
-func dataFile(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join(sharedData, rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data %s is absent (%v); it lives in ../shared/data beside the project", p, err)
-	}
-	return p
-}
-
 // golden compares got with testdata/golden/name, rewriting it under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"concord/internal/fixture"
 	"concord/internal/ingest"
 	"concord/internal/media"
 	"concord/internal/store"
@@ -20,15 +21,6 @@ import (
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
-
-const data = "../../../shared/data"
-
-func needData(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(data); err != nil {
-		t.Skipf("the shared data folder %s is absent", data)
-	}
-}
 
 type env struct {
 	t   *testing.T
@@ -89,10 +81,9 @@ const classConfig = `<View><Text name="text" value="$text"/>
 // TestSMS imports the SMS Spam Collection as labeled tasks (JSONL with
 // annotations) and as plain data (TSV with a header), counting duplicates.
 func TestSMS(t *testing.T) {
-	needData(t)
 	t.Parallel()
 	e := newEnv(t)
-	raw, err := os.ReadFile(filepath.Join(data, "text/sms_spam.tsv"))
+	raw, err := os.ReadFile(fixture.Path(t, "text/sms_spam.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,15 +138,14 @@ const nerConfig = `<View><Labels name="label" toName="text">
 // TestWNUT imports WNUT-17 train (CoNLL) into an NER project: every sentence a
 // task, its entities an annotation whose offsets match the text.
 func TestWNUT(t *testing.T) {
-	needData(t)
 	t.Parallel()
 	e := newEnv(t)
 	p := e.project(nerConfig)
-	rep, err := e.im.Run(context.Background(), p, []ingest.File{onDisk(t, filepath.Join(data, "ner/wnut17_train.conll"))}, ingest.Options{})
+	rep, err := e.im.Run(context.Background(), p, []ingest.File{onDisk(t, fixture.Path(t, "ner/wnut17_train.conll"))}, ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	distinct := distinctSentences(t, filepath.Join(data, "ner/wnut17_train.conll"))
+	distinct := distinctSentences(t, fixture.Path(t, "ner/wnut17_train.conll"))
 	if rep.TasksCreated+rep.Duplicates != 3394 || rep.TasksCreated != int64(distinct) || rep.Annotations != rep.TasksCreated {
 		t.Fatalf("WNUT-17 train: %+v; want 3,394 sentences of which %d distinct, one annotation each", rep, distinct)
 	}
@@ -237,7 +227,6 @@ func utf16Slice(s string, start, end int) string {
 
 // TestMNISTZip imports the 1,000 MNIST PNGs in one zip into an image project.
 func TestMNISTZip(t *testing.T) {
-	needData(t)
 	t.Parallel()
 	e := newEnv(t)
 	p := e.project(`<View><Image name="image" value="$image"/><Choices name="digit" toName="image">` +
@@ -246,7 +235,7 @@ func TestMNISTZip(t *testing.T) {
 	zipPath := filepath.Join(t.TempDir(), "mnist.zip")
 	zf, _ := os.Create(zipPath)
 	zw := zip.NewWriter(zf)
-	pngs, _ := filepath.Glob(filepath.Join(data, "image/mnist_png/*.png"))
+	pngs := fixture.Glob(t, "image/mnist_png/*.png")
 	for _, f := range pngs {
 		w, _ := zw.Create("mnist/" + filepath.Base(f))
 		b, _ := os.ReadFile(f)
@@ -268,13 +257,12 @@ func TestMNISTZip(t *testing.T) {
 	}
 }
 
-// TestFSDD imports the 300 spoken-digit WAVs one by one into an audio project.
+// TestFSDD imports testdata's 180 spoken-digit WAVs one by one into an audio project.
 func TestFSDD(t *testing.T) {
-	needData(t)
 	t.Parallel()
 	e := newEnv(t)
 	p := e.project(`<View><Audio name="audio" value="$audio"/><Choices name="digit" toName="audio"><Choice value="0"/><Choice value="1"/></Choices></View>`)
-	wavs, _ := filepath.Glob(filepath.Join(data, "audio/fsdd/*.wav"))
+	wavs := fixture.Glob(t, "audio/fsdd/*.wav")
 	files := make([]ingest.File, len(wavs))
 	for i, w := range wavs {
 		files[i] = onDisk(t, w)
@@ -283,14 +271,14 @@ func TestFSDD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(wavs) != 300 || rep.TasksCreated != 300 {
+	if len(wavs) != 180 || rep.TasksCreated != 180 {
 		t.Fatalf("FSDD: %+v from %d files", rep, len(wavs))
 	}
 	var minDur, maxDur float64
 	var withPeaks int64
 	e.st.Pool.QueryRow(context.Background(), `SELECT min(duration), max(duration), count(*) FILTER (WHERE jsonb_array_length(peaks->'peaks'->0) > 0)
 		FROM media JOIN project_media USING (hash) WHERE project_id = $1`, p.ID).Scan(&minDur, &maxDur, &withPeaks)
-	if minDur < 0.1 || maxDur > 2.5 || withPeaks != 300 {
+	if minDur < 0.1 || maxDur > 2.5 || withPeaks != 180 {
 		t.Fatalf("durations %.2f–%.2f s, %d with peaks", minDur, maxDur, withPeaks)
 	}
 }
@@ -340,11 +328,10 @@ func TestBadInput(t *testing.T) {
 
 // TestMediaRefusals checks renamed files and unsafe zips are refused.
 func TestMediaRefusals(t *testing.T) {
-	needData(t)
 	t.Parallel()
 	e := newEnv(t)
 	p := e.project(`<View><Image name="image" value="$image"/><Choices name="c" toName="image"><Choice value="a"/></Choices></View>`)
-	wav, _ := os.ReadFile(filepath.Join(data, "audio/fsdd/0_george_5.wav"))
+	wav, _ := os.ReadFile(fixture.Path(t, "audio/fsdd/0_george_5.wav"))
 	html := e.file("cat.png", "<html><script>alert(1)</script></html>")
 	slip := filepath.Join(t.TempDir(), "slip.zip")
 	zf, _ := os.Create(slip)
@@ -367,13 +354,9 @@ func TestMediaRefusals(t *testing.T) {
 }
 
 func pngBytes(t *testing.T) []byte {
-	b, err := os.ReadFile(filepath.Join(data, "image/mnist_png/0_0.png"))
+	b, err := os.ReadFile(fixture.Path(t, "image/mnist_png/0_0000.png"))
 	if err != nil {
-		files, _ := filepath.Glob(filepath.Join(data, "image/mnist_png/*.png"))
-		if len(files) == 0 {
-			t.Skip("no MNIST PNGs")
-		}
-		b, _ = os.ReadFile(files[0])
+		t.Fatal(err)
 	}
 	return b
 }

@@ -14,16 +14,18 @@ import (
 	"github.com/mewkiz/flac"
 	"github.com/mewkiz/flac/frame"
 	"github.com/mewkiz/flac/meta"
+
+	"concord/internal/fixture"
 )
 
 func TestFSDDWAVs(t *testing.T) {
-	dir := sharedData(t, "audio/fsdd")
+	dir := fixture.Path(t, "audio/fsdd")
 	files, err := filepath.Glob(filepath.Join(dir, "*.wav"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 300 {
-		t.Fatalf("%d WAVs in %s, want 300", len(files), dir)
+	if len(files) != 180 {
+		t.Fatalf("%d WAVs in %s, want 180", len(files), dir)
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)

@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"concord/internal/fixture"
 )
 
 func TestMNISTImages(t *testing.T) {
-	dir := sharedData(t, "image/mnist_png")
+	dir := fixture.Path(t, "image/mnist_png")
 	files, err := filepath.Glob(filepath.Join(dir, "*.png"))
 	if err != nil {
 		t.Fatal(err)

@@ -4,20 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
-	"os"
-	"path/filepath"
-	"testing"
 )
-
-// sharedData returns ../../../shared/data/<sub>, skipping the test if it is absent.
-func sharedData(t testing.TB, sub string) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", sub)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared test data not found at %s (CI has it): %v", dir, err)
-	}
-	return dir
-}
 
 // makeWAV builds a RIFF WAVE file from interleaved samples in [-1, 1].
 func makeWAV(format uint16, bits, channels, rate int, samples []float64) []byte {

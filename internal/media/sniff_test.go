@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"concord/internal/fixture"
 )
 
 // samples of each supported type, made in the test.
@@ -101,7 +103,7 @@ func TestSniff(t *testing.T) {
 }
 
 func TestSniffRealPNGRenamed(t *testing.T) {
-	dir := sharedData(t, "image/mnist_png")
+	dir := fixture.Path(t, "image/mnist_png")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.png"))
 	if len(files) == 0 {
 		t.Fatalf("no PNG in %s", dir)

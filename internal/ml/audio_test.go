@@ -6,13 +6,16 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"concord/internal/fixture"
 )
 
-// loadFSDD reads the Free Spoken Digit Dataset clips and splits them by
-// take: takes 5–7 train, takes 8–9 test (every speaker and digit in both).
-func loadFSDD(t testing.TB) (train, test []AudioExample) {
+// loadFSDD reads the Free Spoken Digit Dataset clips listed in dir's
+// labels.csv and splits them by take: takes up to 7 train, takes 8–9 test
+// (every speaker and digit in both). The full set in ../shared/data holds
+// takes 5–9, testdata's subset takes 5, 6 and 8.
+func loadFSDD(t testing.TB, dir string) (train, test []AudioExample) {
 	t.Helper()
-	dir := sharedData(t, "audio/fsdd")
 	f, err := os.Open(filepath.Join(dir, "labels.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +56,7 @@ func evalAudio(m *AudioModel, test []AudioExample) Report {
 // TestAudioFSDD trains on takes 5–7 (180 clips) and reports accuracy on
 // takes 8–9 (120 clips).
 func TestAudioFSDD(t *testing.T) {
-	train, test := loadFSDD(t)
+	train, test := loadFSDD(t, fsddDir(t))
 	m, err := TrainAudio(train, AudioOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -64,3 +67,6 @@ func TestAudioFSDD(t *testing.T) {
 		t.Errorf("accuracy %.4f < 0.8", r.Accuracy)
 	}
 }
+
+// fsddDir is testdata's FSDD subset.
+func fsddDir(t testing.TB) string { return fixture.Path(t, "audio/fsdd") }

@@ -1,6 +1,10 @@
 package ml
 
-import "testing"
+import (
+	"testing"
+
+	"concord/internal/fixture"
+)
 
 // The quality benchmarks train on the documented splits (see smsSplit,
 // loadCoNLL, mnistSplit and loadFSDD); ns/op is the training time, and the
@@ -39,7 +43,7 @@ func BenchmarkQualityWNUT(b *testing.B) {
 }
 
 func BenchmarkQualityMNIST(b *testing.B) {
-	train, test := mnistSplit(b)
+	train, test := mnistSplit(loadMNIST(b, fixture.Shared(b, "image/mnist_10k.csv.gz")))
 	for b.Loop() {
 		m, err := TrainImage(train, ImageOptions{})
 		if err != nil {
@@ -52,7 +56,7 @@ func BenchmarkQualityMNIST(b *testing.B) {
 }
 
 func BenchmarkQualityFSDD(b *testing.B) {
-	train, test := loadFSDD(b)
+	train, test := loadFSDD(b, fixture.Shared(b, "audio/fsdd"))
 	for b.Loop() {
 		m, err := TrainAudio(train, AudioOptions{})
 		if err != nil {

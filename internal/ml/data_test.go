@@ -5,28 +5,18 @@ import (
 	"compress/gzip"
 	"image"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// sharedData returns the path of a file under ../shared/data (relative to
-// the module root), skipping the test when the folder is absent.
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data not found (%s): %v", p, err)
-	}
-	return p
-}
+	"concord/internal/fixture"
+)
 
 // loadSMS reads the SMS Spam Collection (label TAB text, no header, no
 // quoting) and drops repeated texts, keeping the first occurrence.
 func loadSMS(t testing.TB) []TextExample {
 	t.Helper()
-	f, err := os.Open(sharedData(t, "text/sms_spam.tsv"))
+	f, err := os.Open(fixture.Path(t, "text/sms_spam.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +57,7 @@ func smsSplit(t testing.TB) (train, test []TextExample) {
 // tokens joined by single spaces, with entity spans in UTF-16 offsets.
 func loadCoNLL(t testing.TB, rel string) []SpanExample {
 	t.Helper()
-	f, err := os.Open(sharedData(t, rel))
+	f, err := os.Open(fixture.Path(t, rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,11 +105,12 @@ func loadCoNLL(t testing.TB, rel string) []SpanExample {
 	return out
 }
 
-// loadMNIST reads mnist_10k.csv.gz (label,p0..p783 with bytes 0–255) as
-// 28×28 greyscale images, skipping the header row.
-func loadMNIST(t testing.TB) []ImageExample {
+// loadMNIST reads an MNIST CSV (gzipped; label,p0..p783 with bytes 0–255) as
+// 28×28 greyscale images, skipping the header row: testdata's
+// mnist_2500.csv.gz for tests, the full mnist_10k.csv.gz for benchmarks.
+func loadMNIST(t testing.TB, path string) []ImageExample {
 	t.Helper()
-	f, err := os.Open(sharedData(t, "image/mnist_10k.csv.gz"))
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,8 +66,8 @@ func TestSerializeSpans(t *testing.T) {
 }
 
 func TestSerializeImage(t *testing.T) {
-	train, test := mnistSplit(t)
-	a, err := TrainImage(every(train, 40), ImageOptions{MaxIter: 30})
+	train, test := mnistTestdata(t)
+	a, err := TrainImage(every(train, 10), ImageOptions{MaxIter: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestSerializeImage(t *testing.T) {
 }
 
 func TestSerializeAudio(t *testing.T) {
-	train, test := loadFSDD(t)
+	train, test := loadFSDD(t, fsddDir(t))
 	a, err := TrainAudio(train, AudioOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -47,7 +47,7 @@ func TestDetectSpeech(t *testing.T) {
 // TestDetectSpeechFSDD expects one region covering most of each trimmed
 // FSDD clip when padded with a second of silence on both sides.
 func TestDetectSpeechFSDD(t *testing.T) {
-	train, _ := loadFSDD(t)
+	train, _ := loadFSDD(t, fsddDir(t))
 	found := 0
 	for _, ex := range train[:30] {
 		pad := make([]float32, ex.SampleRate)
