@@ -9,6 +9,7 @@ import (
 
 	"concord/internal/auth"
 	"concord/internal/store"
+	"concord/web/link"
 	"concord/web/view"
 )
 
@@ -34,7 +35,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Shown once, on the page the redirect leads to.
 	s.sessions.Put(r.Context(), "new_token", key)
-	return seeOther(w, r, "/account")
+	return seeOther(w, r, link.Account())
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
@@ -47,7 +48,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "Token revoked.")
-	return seeOther(w, r, "/account")
+	return seeOther(w, r, link.Account())
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {

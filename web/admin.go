@@ -11,6 +11,7 @@ import (
 
 	"concord/internal/auth"
 	"concord/internal/store"
+	"concord/web/link"
 	"concord/web/problem"
 	"concord/web/view"
 )
@@ -68,7 +69,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, fmt.Sprintf("Account %s created.", email))
-	return seeOther(w, r, "/admin/users")
+	return seeOther(w, r, link.Users())
 }
 
 // userAction disables, enables, changes the role of, resets the password of,
@@ -124,5 +125,5 @@ func (s *Server) userAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return seeOther(w, r, "/admin/users")
+	return seeOther(w, r, link.Users())
 }

@@ -3,12 +3,12 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/go-chi/chi/v5/middleware"
 
 	"concord/web/api"
+	"concord/web/link"
 	"concord/web/problem"
 	"concord/web/view"
 )
@@ -47,7 +47,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	if pe.Status == http.StatusUnauthorized {
-		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, link.SignIn(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -8,6 +8,7 @@ import (
 	"concord/internal/auth"
 	"concord/internal/store"
 	"concord/web/api"
+	"concord/web/link"
 	"concord/web/problem"
 	"concord/web/view"
 )
@@ -44,11 +45,11 @@ func (s *Server) queueExport(w http.ResponseWriter, r *http.Request) error {
 	var pe *problem.Error
 	if errors.As(err, &pe) && pe.Status < 500 {
 		s.flash(r, "Not exported: "+pe.Msg)
-		return seeOther(w, r, fmt.Sprintf("/projects/%d/export", p.ID))
+		return seeOther(w, r, link.Export(p.ID))
 	}
 	if err != nil {
 		return err
 	}
 	s.flash(r, fmt.Sprintf("Export %d is running in the background.", id))
-	return seeOther(w, r, fmt.Sprintf("/projects/%d/export", p.ID))
+	return seeOther(w, r, link.Export(p.ID))
 }

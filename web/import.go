@@ -8,6 +8,7 @@ import (
 	"concord/internal/auth"
 	"concord/internal/store"
 	"concord/web/api"
+	"concord/web/link"
 	"concord/web/problem"
 	"concord/web/view"
 )
@@ -41,7 +42,7 @@ func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) error {
 	}
 	if res.Status == store.ImportQueued {
 		s.flash(r, fmt.Sprintf("Import %d is running in the background.", res.ImportID))
-		return seeOther(w, r, fmt.Sprintf("/projects/%d", p.ID))
+		return seeOther(w, r, link.Project(p.ID))
 	}
 	return render(w, r, http.StatusOK, view.Import(s.page(r, "Import into "+p.Title), p, view.ImportOutcome{Result: &res.Report}))
 }

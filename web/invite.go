@@ -10,6 +10,7 @@ import (
 
 	"concord/internal/auth"
 	"concord/internal/store"
+	"concord/web/link"
 	"concord/web/problem"
 	"concord/web/view"
 )
@@ -33,16 +34,16 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.store.CreateInvitation(r.Context(), p.ID, u.ID, hash, role, invitationTTL); err != nil {
 		return err
 	}
-	link := "/invite/" + key
+	invite := link.Invite(key)
 	if r.Host != "" {
 		scheme := "http"
 		if r.TLS != nil || s.cfg.SecureCookies {
 			scheme = "https"
 		}
-		link = scheme + "://" + r.Host + link
+		invite = scheme + "://" + r.Host + invite
 	}
-	s.flash(r, fmt.Sprintf("Invitation link (single use, valid 7 days, joins as %s): %s", role, link))
-	return seeOther(w, r, fmt.Sprintf("/projects/%d/members", p.ID))
+	s.flash(r, fmt.Sprintf("Invitation link (single use, valid 7 days, joins as %s): %s", role, invite))
+	return seeOther(w, r, link.Members(p.ID))
 }
 
 // invitationPage shows a signed-in user what an invitation link offers.
@@ -68,7 +69,7 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error 
 		return problem.NotFound("invitation")
 	}
 	s.flash(r, fmt.Sprintf("You joined %s.", p.Title))
-	return seeOther(w, r, fmt.Sprintf("/projects/%d", p.ID))
+	return seeOther(w, r, link.Project(p.ID))
 }
 
 // invitation finds the live invitation of the URL and its project; a used,

@@ -11,6 +11,7 @@ import (
 	"concord/internal/auth"
 	"concord/internal/store"
 	"concord/web/api"
+	"concord/web/link"
 	"concord/web/problem"
 	"concord/web/view"
 )
@@ -45,7 +46,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, fmt.Sprintf("%s is now a %s of this project.", m.Email, m.Role))
-	return seeOther(w, r, fmt.Sprintf("/projects/%d/members", p.ID))
+	return seeOther(w, r, link.Members(p.ID))
 }
 
 func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
@@ -61,5 +62,5 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "Member removed.")
-	return seeOther(w, r, fmt.Sprintf("/projects/%d/members", p.ID))
+	return seeOther(w, r, link.Members(p.ID))
 }

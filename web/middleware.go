@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"concord/internal/auth"
 	"concord/internal/store"
+	"concord/static"
 	"concord/web/problem"
 )
 
@@ -183,7 +185,10 @@ func (s *Server) requireAPIUser(next http.Handler) http.Handler {
 	})
 }
 
-// staticFiles serves embedded assets with a cache lifetime; no directory listings.
+// staticFiles serves embedded assets; no directory listings. Under the current
+// version prefix (/static/<static.Version>/…) a file never changes, so it is
+// cached for a year as immutable. Unversioned URLs, and those of an older
+// version, serve the current file and must be revalidated (the ETag is the version).
 func staticFiles(fsys fs.FS) http.Handler {
 	files := http.FileServerFS(fsys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -191,7 +196,20 @@ func staticFiles(fsys fs.FS) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Cache-Control", "public, max-age=3600")
+		cache := "no-cache"
+		if first, rest, ok := strings.Cut(r.URL.Path, "/"); ok && staticVersion.MatchString(first) {
+			if first == static.Version {
+				cache = "public, max-age=31536000, immutable"
+			}
+			r = r.Clone(r.Context())
+			r.URL.Path = rest
+			r.URL.RawPath = ""
+		}
+		w.Header().Set("Cache-Control", cache)
+		w.Header().Set("ETag", `"`+static.Version+`"`)
 		files.ServeHTTP(w, r)
 	})
 }
+
+// staticVersion matches a version prefix of a static URL, current or past.
+var staticVersion = regexp.MustCompile(`^[0-9a-f]{16}$`)

@@ -1,13 +1,13 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
 	"concord/internal/auth"
+	"concord/web/link"
 	"concord/web/view"
 )
 
@@ -40,7 +40,7 @@ func (s *Server) trainNow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "Training queued: the new version appears here when it is done.")
-	return seeOther(w, r, fmt.Sprintf("/projects/%d/models", p.ID))
+	return seeOther(w, r, link.Models(p.ID))
 }
 
 func (s *Server) activateModel(w http.ResponseWriter, r *http.Request) error {
@@ -56,5 +56,5 @@ func (s *Server) activateModel(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "Version activated: its predictions are being written.")
-	return seeOther(w, r, fmt.Sprintf("/projects/%d/models", p.ID))
+	return seeOther(w, r, link.Models(p.ID))
 }

@@ -22,7 +22,10 @@ func (s *Server) page(r *http.Request, title string) view.Page {
 	if u, ok := auth.UserFrom(r.Context()); ok {
 		p.User = &u
 	}
-	p.Flash = s.sessions.PopString(r.Context(), "flash")
+	p.URL = r.URL.RequestURI()
+	if r.Header.Get("HX-Request") == "" { // an htmx refresh of a part leaves the flash to a page
+		p.Flash = s.sessions.PopString(r.Context(), "flash")
+	}
 	return p
 }
 

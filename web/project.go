@@ -11,6 +11,7 @@ import (
 	"concord/internal/auth"
 	"concord/internal/store"
 	"concord/web/api"
+	"concord/web/link"
 	"concord/web/problem"
 	"concord/web/view"
 )
@@ -93,7 +94,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "Project created.")
-	return seeOther(w, r, fmt.Sprintf("/projects/%d", p.ID))
+	return seeOther(w, r, link.Project(p.ID))
 }
 
 // project loads the project of the URL and checks the caller may do act to it;
@@ -160,7 +161,7 @@ func (s *Server) updateProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "Settings saved.")
-	return seeOther(w, r, fmt.Sprintf("/projects/%d", p.ID))
+	return seeOther(w, r, link.Project(p.ID))
 }
 
 func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request) error {
@@ -172,5 +173,5 @@ func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, fmt.Sprintf("Project %q deleted.", p.Title))
-	return seeOther(w, r, "/projects")
+	return seeOther(w, r, link.Projects())
 }

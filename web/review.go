@@ -15,6 +15,7 @@ import (
 	"concord/internal/labeling"
 	"concord/internal/store"
 	"concord/web/api"
+	"concord/web/link"
 	"concord/web/problem"
 	"concord/web/view"
 )
@@ -147,7 +148,7 @@ func (s *Server) renderReviewTask(w http.ResponseWriter, r *http.Request, p stor
 		return err
 	}
 	anns := make([]reviewed, len(rows))
-	d := view.ReviewTaskData{Project: p, TaskID: t.ID, Error: errMsg, QueueURL: fmt.Sprintf("/projects/%d/review", p.ID)}
+	d := view.ReviewTaskData{Project: p, TaskID: t.ID, Error: errMsg, QueueURL: link.Review(p.ID)}
 	if ag != nil {
 		d.Agreement = fmt.Sprintf("%.3f", *ag)
 	}
@@ -253,5 +254,5 @@ func (s *Server) reviewTaskPost(w http.ResponseWriter, r *http.Request) error {
 		return problem.Invalid("action must be accept, reject, fix, ground_truth or unset_ground_truth", nil)
 	}
 	s.flash(r, msg)
-	return seeOther(w, r, fmt.Sprintf("/projects/%d/review/%d", p.ID, t.ID))
+	return seeOther(w, r, link.ReviewTask(p.ID, t.ID))
 }

@@ -11,6 +11,7 @@ import (
 
 	"concord/internal/labeling"
 	"concord/internal/store"
+	"concord/web/link"
 	"concord/web/view"
 )
 
@@ -263,7 +264,7 @@ func imageView(cfg *labeling.Config, o labeling.Object, src string, m store.Medi
 func audioView(cfg *labeling.Config, o labeling.Object, src string, m store.Media, stored bool, live []reviewed) *view.AudioView {
 	av := &view.AudioView{Src: src}
 	if stored {
-		av.Peaks = "/media/" + m.Hash + "/peaks"
+		av.Peaks = link.MediaPeaks(m.Hash)
 		if m.Duration != nil {
 			av.Duration = *m.Duration
 		}

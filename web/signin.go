@@ -9,6 +9,7 @@ import (
 
 	"concord/internal/auth"
 	"concord/internal/store"
+	"concord/web/link"
 	"concord/web/view"
 )
 
@@ -22,7 +23,7 @@ const (
 
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := auth.UserFrom(r.Context()); ok {
-		return seeOther(w, r, "/projects")
+		return seeOther(w, r, link.Projects())
 	}
 	return render(w, r, http.StatusOK, view.SignIn(s.page(r, "Sign in"), view.SignInForm{Next: localPath(r.URL.Query().Get("next"))}))
 }
@@ -69,7 +70,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if next == "" {
-		next = "/projects"
+		next = link.Projects()
 	}
 	return seeOther(w, r, next)
 }
@@ -78,7 +79,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sessions.Destroy(r.Context()); err != nil {
 		return err
 	}
-	return seeOther(w, r, "/signin")
+	return seeOther(w, r, link.SignIn(""))
 }
 
 // localPath keeps a redirect target only if it is a path on this site.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -10,6 +9,7 @@ import (
 
 	"concord/internal/auth"
 	"concord/internal/job"
+	"concord/web/link"
 	"concord/web/problem"
 	"concord/web/view"
 )
@@ -50,7 +50,7 @@ func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "Webhook added.")
-	return seeOther(w, r, fmt.Sprintf("/projects/%d/webhooks", p.ID))
+	return seeOther(w, r, link.Webhooks(p.ID))
 }
 
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
@@ -66,5 +66,5 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "Webhook removed.")
-	return seeOther(w, r, fmt.Sprintf("/projects/%d/webhooks", p.ID))
+	return seeOther(w, r, link.Webhooks(p.ID))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"concord/internal/store"
+	"concord/static"
 )
 
 // wsClient connects to /ws with a token and subscribes to a project.
@@ -97,7 +98,7 @@ func TestProjectPageLive(t *testing.T) {
 	br := e.browser()
 	br.signIn("manager@x.org")
 	code, page := br.get(fmt.Sprintf("/projects/%d", p.ID))
-	if code != 200 || !strings.Contains(page, `id="stat-completed">1<`) || !strings.Contains(page, "/static/js/live.js") {
+	if code != 200 || !strings.Contains(page, `id="stat-completed">1<`) || !strings.Contains(page, static.URL("js/live.js")) {
 		t.Fatalf("project page: %d\n%s", code, page)
 	}
 }

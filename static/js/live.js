@@ -1,78 +1,49 @@
-// The project page, live: progress and notices arrive over /ws as they happen.
+// The shared live-events client. A page that shows a project live names it on an
+// element, <div data-live-project="7">; this script keeps one websocket to /ws
+// subscribed to that project, reconnecting with backoff, and dispatches every event
+// on document as a CustomEvent "concord:<type>" (e.g. "concord:annotation.created")
+// whose detail is the event: {type, project, id, data}. Page code listens to those.
+//
+// Parts of a page drawn by the server stay the server's: an element with
+// data-live-refresh="annotation.created import.finished …" and hx-trigger="live-refresh"
+// is refetched by htmx at most once a second after one of those events, and not
+// while the keyboard is inside it.
 "use strict";
+(() => {
+  const named = document.querySelector("[data-live-project]");
+  if (!named) return;
+  const project = Number(named.dataset.liveProject);
 
-document.addEventListener("DOMContentLoaded", () => {
-  const root = document.getElementById("live");
-  if (!root) return;
-  const project = Number(root.dataset.project);
-  const notice = document.getElementById("live-notice");
-  const bar = document.getElementById("live-import");
-  let pending = null;
-
-  // refresh refetches the project's progress, at most once a second.
-  function refresh() {
-    if (pending) return;
-    pending = setTimeout(() => {
-      pending = null;
-      fetch(`/api/projects/${project}/stats`, { credentials: "same-origin" })
-        .then((r) => r.json())
-        .then(show)
-        .catch(() => {});
-    }, 1000);
-  }
-
-  function show(s) {
-    const set = (id, v) => { const el = document.getElementById(id); if (el) el.textContent = v; };
-    set("task-count", s.tasks);
-    set("stat-completed", s.completed);
-    set("stat-annotations", s.annotations);
-    set("stat-today", s.annotations_today);
-    const body = document.querySelector("#annotators tbody");
-    if (!body) return;
-    body.replaceChildren(...(s.annotators || []).map((a) => {
-      const tr = document.createElement("tr");
-      for (const v of [a.email, a.total, a.today]) {
-        const td = document.createElement("td");
-        td.textContent = v;
-        tr.append(td);
-      }
-      return tr;
-    }));
-  }
-
-  function onEvent(e) {
-    const data = e.data || {};
-    switch (e.type) {
-      case "annotation.created":
-      case "progress":
-      case "resync":
-        refresh();
-        break;
-      case "import.progress":
-        bar.hidden = false;
-        bar.value = data.total ? data.done / data.total : 0;
-        notice.textContent = `Importing… ${Math.round(100 * bar.value)}%`;
-        break;
-      case "import.finished":
-        bar.hidden = true;
-        notice.textContent = data.error ? `An import failed: ${data.error}` : `Import finished: ${data.tasks} tasks added.`;
-        refresh();
-        break;
-      case "model.trained":
-        notice.textContent = "A new model version was trained.";
-        break;
-      case "agreement.updated":
-        notice.textContent = "Agreement was updated.";
-        break;
+  const pending = new WeakSet();
+  function refresh(type) {
+    for (const part of document.querySelectorAll("[data-live-refresh]")) {
+      if (pending.has(part) || !part.dataset.liveRefresh.split(/\s+/).includes(type)) continue;
+      pending.add(part);
+      setTimeout(() => fire(part), 1000);
     }
+  }
+  function fire(part) {
+    if (!part.isConnected) return;
+    if (part.contains(document.activeElement) && document.activeElement !== document.body) {
+      part.addEventListener("focusout", () => fire(part), { once: true });
+      return;
+    }
+    pending.delete(part);
+    if (window.htmx) window.htmx.trigger(part, "live-refresh");
   }
 
   let delay = 1000;
   function connect() {
     const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
     ws.onopen = () => { delay = 1000; ws.send(JSON.stringify({ subscribe: project })); };
-    ws.onmessage = (m) => { try { onEvent(JSON.parse(m.data)); } catch (_) { /* ignore */ } };
+    ws.onmessage = (m) => {
+      let e;
+      try { e = JSON.parse(m.data); } catch { return; }
+      if (!e || typeof e.type !== "string") return;
+      document.dispatchEvent(new CustomEvent("concord:" + e.type, { detail: e }));
+      refresh(e.type);
+    };
     ws.onclose = () => { setTimeout(connect, delay); delay = Math.min(delay * 2, 30000); };
   }
   connect();
-});
+})();

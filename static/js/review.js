@@ -1,7 +1,6 @@
 // The side-by-side review of a task. The page is drawn by the server and works without this
-// script; it adds: every annotator's audio regions on one wavesurfer waveform, ground truth
-// through the API (which also recomputes agreement), and a new span's offsets taken from the
-// text selected in the drawing.
+// script; it adds: every annotator's audio regions on one wavesurfer waveform, and a new
+// span's offsets taken from the text selected in the drawing.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   // The annotator colours of review.css, a0–a7.
@@ -42,19 +41,6 @@ document.addEventListener("DOMContentLoaded", () => {
         }
       });
     })();
-  }
-
-  // Ground truth through the API, which also queues the recomputation of agreement.
-  for (const f of document.querySelectorAll("form.gt-form")) {
-    f.addEventListener("submit", async (e) => {
-      if (!window.concordFetch) return;
-      e.preventDefault();
-      const r = await window.concordFetch(`/api/annotations/${f.dataset.annotation}/ground-truth`, {
-        method: "PATCH", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ground_truth: f.dataset.groundTruth === "true" }),
-      }).catch(() => null);
-      if (r && r.ok) location.reload();
-      else f.submit(); // the plain form does it without the API
-    });
   }
 
   // A new span's offsets from the selection in the drawn text (UTF-16 offsets, as results use).

@@ -18,6 +18,7 @@ import (
 	"concord/internal/job"
 	"concord/internal/labeling"
 	"concord/internal/store"
+	"concord/web/link"
 	"concord/web/problem"
 )
 
@@ -107,7 +108,7 @@ func toExportJSON(e store.Export) exportJSON {
 		out.Progress = min(float64(e.RowsDone)/float64(e.RowsTotal), 1)
 	}
 	if e.Status == store.ExportDone {
-		out.DownloadURL = fmt.Sprintf("/api/projects/%d/exports/%d/download", e.ProjectID, e.ID)
+		out.DownloadURL = link.APIExportDownload(e.ProjectID, e.ID)
 	}
 	return out
 }
