@@ -36,7 +36,8 @@ func toTaskJSON(t store.Task) taskJSON {
 
 // listTasks answers GET /api/tasks?project=ID, a page at a time: page and
 // page_size as in Label Studio, or after=<last id> to walk a large project at
-// constant cost per page.
+// constant cost per page. query is Label Studio's Data Manager query
+// (filters, ordering, selectedItems), run by the store's task query engine.
 func (a *API) listTasks(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	pid, err := parseID(q.Get("project"), "project")
@@ -61,15 +62,34 @@ func (a *API) listTasks(w http.ResponseWriter, r *http.Request) error {
 			return problem.BadRequest("after must be a task id")
 		}
 	}
-	ts, err := a.store.Tasks(r.Context(), store.TaskPage{ProjectID: pid, After: after, Offset: (page - 1) * size, Limit: size})
+	tq, err := store.ParseDMQuery(pid, q.Get("query"))
 	if err != nil {
 		return err
 	}
+	tq.Offset, tq.Limit = (page-1)*size, size
+	if after > 0 {
+		if tq.Order != (store.TaskOrder{}) {
+			return problem.BadRequest("after pages by id: it cannot be combined with an ordering")
+		}
+		tq.After = &store.Cursor{ID: after}
+	}
+	ts, err := a.store.FindTasks(r.Context(), tq)
+	if err != nil {
+		return err
+	}
+	total := p.TaskCount
+	if q.Get("query") != "" {
+		n, err := a.store.CountTasks(r.Context(), tq)
+		if err != nil {
+			return err
+		}
+		total = n.N
+	}
 	out := make([]taskJSON, len(ts))
 	for i, t := range ts {
-		out[i] = toTaskJSON(t)
+		out[i] = toTaskJSON(t.Task)
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"tasks": out, "total": p.TaskCount})
+	return writeJSON(w, http.StatusOK, map[string]any{"tasks": out, "total": total})
 }
 
 func intParam(s string, def, lo, hi int, name string) (int, error) {

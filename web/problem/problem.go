@@ -56,9 +56,12 @@ func Conflict(msg string) *Error { return New(http.StatusConflict, msg) }
 // store.ErrConflict 409, and anything unknown a 500 that hides its cause.
 func From(err error) *Error {
 	var pe *Error
+	var qe *store.QueryError
 	switch {
 	case errors.As(err, &pe):
 		return pe
+	case errors.As(err, &qe):
+		return &Error{Status: http.StatusBadRequest, Msg: qe.Msg, Err: err}
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Msg: "not found", Err: err}
 	case errors.Is(err, store.ErrConflict):
