@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"concord/internal/store"
 	"concord/web/api"
 )
@@ -32,18 +30,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 	p := e.project(owner, "target")
 	e.project(outsider, "outsider's own")
 	e.store.SetMember(ctx, p.ID, ann.ID, store.RoleAnnotator)
-	task, _ := e.store.CreateTask(ctx, nil, p.ID, map[string]any{"text": "secret"})
+	task, _ := e.store.CreateTask(ctx, p.ID, map[string]any{"text": "secret"})
 	a, _, err := e.store.Submit(ctx, store.Submission{TaskID: task.ID, UserID: owner.ID, Result: json.RawMessage(`[]`)}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	im, _ := e.store.CreateImport(ctx, nil, p.ID, owner.ID, nil, 1, false)
-	ex, err := e.store.CreateExport(ctx, nil, p.ID, owner.ID, "JSON", json.RawMessage(`{}`), "")
+	im, _ := e.store.CreateImport(ctx, p.ID, owner.ID, nil, 1, false)
+	ex, err := e.store.CreateExport(ctx, p.ID, owner.ID, "JSON", json.RawMessage(`{}`), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	mv, err := e.store.SaveModelVersion(ctx, store.ModelVersion{ProjectID: p.ID, Kind: "text", Control: "sentiment", Object: "text",
-		Metrics: json.RawMessage(`{}`), Model: []byte("x")}, func(pgx.Tx, store.ModelVersion) error { return nil })
+		Metrics: json.RawMessage(`{}`), Model: []byte("x")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +114,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if role, _ := e.store.Membership(ctx, p.ID, outsider.ID); role != "" {
 		t.Fatalf("the outsider became %q of the project", role)
 	}
-	if hs, _ := e.store.Webhooks(ctx, nil, p.ID); len(hs) != 1 {
+	if hs, _ := e.store.Webhooks(ctx, p.ID); len(hs) != 1 {
 		t.Fatalf("%d webhooks, want 1", len(hs))
 	}
 

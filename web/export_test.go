@@ -226,7 +226,7 @@ func consensusEnv(t *testing.T, votes map[string][3]string) (*env, store.Project
 		}
 	})
 	for _, text := range texts {
-		task, err := e.store.CreateTask(ctx, nil, p.ID, map[string]any{"text": text})
+		task, err := e.store.CreateTask(ctx, p.ID, map[string]any{"text": text})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -481,7 +481,7 @@ func TestExportBoxes(t *testing.T) {
 		t.Fatalf("import: %d %s", code, body)
 	}
 	// A second task whose image is elsewhere: its labels are exported, its image is not.
-	e.store.CreateTask(ctx, nil, p.ID, map[string]any{"image": "https://example.org/dog.png"})
+	e.store.CreateTask(ctx, p.ID, map[string]any{"image": "https://example.org/dog.png"})
 	box := `[{"id":"b","from_name":"label","to_name":"image","type":"rectanglelabels","original_width":640,"original_height":480,"value":{"x":10,"y":20,"width":50,"height":50,"rotation":0,"rectanglelabels":["Dog"]}}]`
 	rows, _ := e.store.Pool.Query(ctx, `SELECT id FROM tasks WHERE project_id = $1`, p.ID)
 	ids, _ := pgx.CollectRows(rows, pgx.RowTo[int64])

@@ -219,7 +219,7 @@ func importFiles(t *testing.T, paths ...string) func(e *env, token string, p sto
 func textTasks(texts ...string) func(e *env, token string, p store.Project) {
 	return func(e *env, token string, p store.Project) {
 		for _, s := range texts {
-			if _, err := e.store.CreateTask(context.Background(), nil, p.ID, map[string]any{"text": s}); err != nil {
+			if _, err := e.store.CreateTask(context.Background(), p.ID, map[string]any{"text": s}); err != nil {
 				e.t.Fatal(err)
 			}
 		}

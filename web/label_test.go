@@ -21,7 +21,7 @@ func labelEnv(t *testing.T, n, maxAnn int, annotators ...string) (*env, store.Pr
 	f := store.ProjectFields{Title: p.Title, LabelConfig: textConfig, MaximumAnnotations: maxAnn, Sampling: "sequential", LockMinutes: 30}
 	p, _ = e.store.UpdateProject(ctx, p.ID, f)
 	for i := 0; i < n; i++ {
-		if _, err := e.store.CreateTask(ctx, nil, p.ID, map[string]any{"text": fmt.Sprintf("tweet %d", i)}); err != nil {
+		if _, err := e.store.CreateTask(ctx, p.ID, map[string]any{"text": fmt.Sprintf("tweet %d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -46,7 +46,7 @@ func TestRetrainAfterLabels(t *testing.T) {
 			continue
 		}
 		truth[text] = label
-		if _, err := e.store.CreateTask(ctx, nil, p.ID, map[string]any{"text": text}); err != nil {
+		if _, err := e.store.CreateTask(ctx, p.ID, map[string]any{"text": text}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -187,7 +187,7 @@ func spanProject(t *testing.T) (*env, store.Project, int64, map[string]int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	task, err := e.store.CreateTask(ctx, nil, p.ID, map[string]any{"text": "Anna flew to Paris."})
+	task, err := e.store.CreateTask(ctx, p.ID, map[string]any{"text": "Anna flew to Paris."})
 	if err != nil {
 		t.Fatal(err)
 	}

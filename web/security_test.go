@@ -31,7 +31,7 @@ func TestForbidden(t *testing.T) {
 	if err := e.store.SetMember(ctx, projA.ID, ann.ID, store.RoleAnnotator); err != nil {
 		t.Fatal(err)
 	}
-	taskB, _ := e.store.CreateTask(ctx, nil, projB.ID, map[string]any{"text": "secret of B"})
+	taskB, _ := e.store.CreateTask(ctx, projB.ID, map[string]any{"text": "secret of B"})
 	annTok, mgrATok := e.token(ann), e.token(mgrA)
 
 	tests := []struct {

@@ -24,7 +24,7 @@ func (s *Server) renderWebhooks(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	hooks, err := s.store.Webhooks(r.Context(), nil, p.ID)
+	hooks, err := s.store.Webhooks(r.Context(), p.ID)
 	if err != nil {
 		return err
 	}

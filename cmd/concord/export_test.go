@@ -33,7 +33,7 @@ func TestExportCommand(t *testing.T) {
 	}
 	const n = 2500
 	for i := range n {
-		task, err := st.CreateTask(ctx, nil, p.ID, map[string]any{"text": fmt.Sprintf("text %d", i)})
+		task, err := st.CreateTask(ctx, p.ID, map[string]any{"text": fmt.Sprintf("text %d", i)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -51,7 +51,7 @@ func newCrowd(t *testing.T, st *store.Store, n, tasks int) crowd {
 		t.Fatal(err)
 	}
 	for i := range tasks {
-		if _, err := st.CreateTask(ctx, nil, p.ID, map[string]any{"text": fmt.Sprintf("task %d of the crowd", i)}); err != nil {
+		if _, err := st.CreateTask(ctx, p.ID, map[string]any{"text": fmt.Sprintf("task %d of the crowd", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"concord/internal/ingest"
 	"concord/internal/job"
+	"concord/internal/store"
 )
 
 // importCmd imports files into a project directly (no server needed), with a
@@ -56,7 +57,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	rec, err := db.store.CreateImport(ctx, nil, p.ID, 0, nil, total, skip)
+	rec, err := db.store.CreateImport(ctx, p.ID, 0, nil, total, skip)
 	if err != nil {
 		return err
 	}
@@ -66,12 +67,20 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	bar := progressBar(stderr, total)
-	rep, runErr := im.Run(ctx, p, files, ingest.Options{ImportID: rec.ID, SkipInvalid: skip, Progress: bar, Then: job.Finish(ctx, jobs, db.store, rec)})
+	var rep ingest.Report
+	runErr := db.store.Transact(ctx, func(tx *store.Store) error {
+		var err error
+		rep, err = im.In(tx).Run(ctx, p, files, ingest.Options{ImportID: rec.ID, SkipInvalid: skip, Progress: bar})
+		if err != nil {
+			return err
+		}
+		return job.Finish(ctx, jobs, tx, rec, rep)
+	})
 	bar(total)
 	fmt.Fprintln(stderr)
 	if runErr != nil {
 		out, refused := job.Outcome(rep, runErr)
-		if err := db.store.FinishImport(context.WithoutCancel(ctx), nil, rec.ID, out); err != nil {
+		if err := db.store.FinishImport(context.WithoutCancel(ctx), rec.ID, out); err != nil {
 			return errors.Join(runErr, err)
 		}
 		if refused {

@@ -16,8 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"concord/internal/media"
 	"concord/internal/store"
 )
@@ -25,10 +23,18 @@ import (
 // MaxProblems bounds how many skipped records a report lists (all are counted).
 const MaxProblems = 1000
 
-// Importer holds what an import needs.
+// Importer holds what an import needs. Its Store may be a transaction's (see
+// In): the import then commits with whatever else that transaction writes.
 type Importer struct {
 	Store *store.Store
 	Blobs media.Blobs
+}
+
+// In is the importer writing through tx, a Store in a transaction.
+func (im *Importer) In(tx *store.Store) *Importer {
+	c := *im
+	c.Store = tx
+	return &c
 }
 
 // File is one uploaded file, already on disk.
@@ -48,9 +54,6 @@ type Options struct {
 	ReturnIDs bool
 	// Progress, when set, is called now and then with bytes read so far.
 	Progress func(done int64)
-	// Then, when set, runs in the import's transaction once everything is
-	// written (not when the import is refused), to record what must commit with it.
-	Then func(tx pgx.Tx, rep Report) error
 }
 
 // Report says what an import made and what it skipped.

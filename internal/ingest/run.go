@@ -87,9 +87,6 @@ func (im *Importer) Run(ctx context.Context, p store.Project, files []File, opts
 			Skipped:      prod.skipped,
 			TaskIDs:      cons.created,
 		}
-		if opts.Then != nil {
-			return opts.Then(b.Tx(), rep)
-		}
 		return nil
 	})
 	rep.Duration = time.Since(start).Seconds()

@@ -3,8 +3,6 @@ package job
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"concord/internal/store"
 )
 
@@ -12,11 +10,11 @@ import (
 // annotation makes due: a training when retrain_every labels have gathered,
 // a recomputation of agreement (debounced) where annotators overlap, and a
 // webhook to each of the project's ML backends.
-func AfterAnnotation(ctx context.Context, jobs *Client, st *store.Store, tx pgx.Tx, p store.Project, a store.Annotation) error {
+func AfterAnnotation(ctx context.Context, jobs *Client, tx *store.Store, p store.Project, a store.Annotation) error {
 	if a.WasCancelled {
 		return nil
 	}
-	if err := TrainIfDue(ctx, jobs, st, tx, p); err != nil {
+	if err := TrainIfDue(ctx, jobs, tx, p); err != nil {
 		return err
 	}
 	if p.MaximumAnnotations > 1 || p.GoldRate > 0 || a.GroundTruth {
@@ -24,15 +22,15 @@ func AfterAnnotation(ctx context.Context, jobs *Client, st *store.Store, tx pgx.
 			return err
 		}
 	}
-	if err := Notify(ctx, jobs, st, tx, p.ID, EventAnnotationCreated, map[string]any{"annotation": a.ID, "task": a.TaskID, "completed_by": a.CompletedBy, "result": a.Result}); err != nil {
+	if err := Notify(ctx, jobs, tx, p.ID, EventAnnotationCreated, map[string]any{"annotation": a.ID, "task": a.TaskID, "completed_by": a.CompletedBy, "result": a.Result}); err != nil {
 		return err
 	}
-	bs, err := st.MLBackends(ctx, tx, p.ID)
+	bs, err := tx.MLBackends(ctx, p.ID)
 	if err != nil {
 		return err
 	}
 	for _, b := range bs {
-		if _, err := jobs.InsertTx(ctx, tx, BackendWebhookArgs{ProjectID: p.ID, BackendID: b.ID, AnnotationID: a.ID}, nil); err != nil {
+		if err := Insert(ctx, jobs, tx, BackendWebhookArgs{ProjectID: p.ID, BackendID: b.ID, AnnotationID: a.ID}); err != nil {
 			return err
 		}
 	}

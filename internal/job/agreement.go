@@ -8,7 +8,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"concord/internal/agreement"
@@ -134,9 +133,8 @@ func (w *AgreementWorker) Work(ctx context.Context, j *river.Job[AgreementArgs])
 }
 
 // EnqueueAgreement asks, in tx, for the project's agreement to be recomputed soon.
-func EnqueueAgreement(ctx context.Context, jobs *Client, tx pgx.Tx, projectID int64) error {
-	_, err := jobs.InsertTx(ctx, tx, AgreementArgs{ProjectID: projectID}, nil)
-	return err
+func EnqueueAgreement(ctx context.Context, jobs *Client, tx *store.Store, projectID int64) error {
+	return Insert(ctx, jobs, tx, AgreementArgs{ProjectID: projectID})
 }
 
 // computeAgreement measures one control over the tasks' annotations; it

@@ -139,17 +139,17 @@ func (w *ExportWorker) Work(ctx context.Context, j *river.Job[ExportArgs]) error
 		if ctx.Err() != nil {
 			return err // shutting down: River retries
 		}
-		w.store.FinishExport(context.WithoutCancel(ctx), nil, e.ID, 0, 0, 0, err.Error())
+		w.store.FinishExport(context.WithoutCancel(ctx), e.ID, 0, 0, 0, err.Error())
 		notify(live.TypeExportFinished, map[string]any{"error": err.Error()})
 		return nil
 	}
 	// The export's record and its webhook event commit together: a worker
 	// killed in between leaves the export to be redone, never done without its event.
-	err = w.store.InTx(ctx, func(tx pgx.Tx) error {
-		if err := w.store.FinishExport(ctx, tx, e.ID, stats.Tasks, size, KeepExports, ""); err != nil {
+	err = w.store.Transact(ctx, func(tx *store.Store) error {
+		if err := tx.FinishExport(ctx, e.ID, stats.Tasks, size, KeepExports, ""); err != nil {
 			return err
 		}
-		return Notify(ctx, river.ClientFromContext[pgx.Tx](ctx), w.store, tx, e.ProjectID, EventExportFinished, map[string]any{"export": e.ID, "tasks": stats.Tasks, "size": size})
+		return Notify(ctx, river.ClientFromContext[pgx.Tx](ctx), tx, e.ProjectID, EventExportFinished, map[string]any{"export": e.ID, "tasks": stats.Tasks, "size": size})
 	})
 	if err != nil {
 		return err

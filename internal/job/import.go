@@ -78,14 +78,21 @@ func (w *ImportWorker) Work(ctx context.Context, j *river.Job[ImportArgs]) error
 	if im.CreatedBy != nil {
 		createdBy = *im.CreatedBy
 	}
-	rep, err := w.importer.Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: createdBy, SkipInvalid: im.SkipInvalid, Progress: progress,
-		Then: Finish(ctx, river.ClientFromContext[pgx.Tx](ctx), w.store, im)})
+	var rep ingest.Report
+	err = w.store.Transact(ctx, func(tx *store.Store) error {
+		var err error
+		rep, err = w.importer.In(tx).Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: createdBy, SkipInvalid: im.SkipInvalid, Progress: progress})
+		if err != nil {
+			return err
+		}
+		return Finish(ctx, river.ClientFromContext[pgx.Tx](ctx), tx, im, rep)
+	})
 	out, failed := Outcome(rep, err)
 	if err != nil && !failed {
 		return err // the database or the disk: retry
 	}
 	if failed {
-		if err := w.store.FinishImport(ctx, nil, im.ID, out); err != nil {
+		if err := w.store.FinishImport(ctx, im.ID, out); err != nil {
 			return err
 		}
 	}
@@ -95,20 +102,18 @@ func (w *ImportWorker) Work(ctx context.Context, j *river.Job[ImportArgs]) error
 	return nil
 }
 
-// Finish is the ingest.Options.Then of import im: it records the outcome and
-// enqueues the tasks.created event (when jobs is not nil) in the import's
-// transaction, so a crash cannot keep the tasks and lose their record or event.
-func Finish(ctx context.Context, jobs *Client, st *store.Store, im store.Import) func(pgx.Tx, ingest.Report) error {
-	return func(tx pgx.Tx, rep ingest.Report) error {
-		out, _ := Outcome(rep, nil)
-		if err := st.FinishImport(ctx, tx, im.ID, out); err != nil {
-			return err
-		}
-		if jobs == nil || rep.TasksCreated == 0 {
-			return nil
-		}
-		return Notify(ctx, jobs, st, tx, im.ProjectID, EventTasksCreated, map[string]any{"import": im.ID, "count": rep.TasksCreated})
+// Finish records the outcome of import im and enqueues the tasks.created event
+// (when jobs is not nil) in tx, the import's transaction, so a crash cannot
+// keep the tasks and lose their record or event.
+func Finish(ctx context.Context, jobs *Client, tx *store.Store, im store.Import, rep ingest.Report) error {
+	out, _ := Outcome(rep, nil)
+	if err := tx.FinishImport(ctx, im.ID, out); err != nil {
+		return err
 	}
+	if jobs == nil || rep.TasksCreated == 0 {
+		return nil
+	}
+	return Notify(ctx, jobs, tx, im.ProjectID, EventTasksCreated, map[string]any{"import": im.ID, "count": rep.TasksCreated})
 }
 
 // Outcome turns an import's report and error into what is recorded; failed

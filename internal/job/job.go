@@ -86,6 +86,16 @@ func NewClient(pool *pgxpool.Pool, st *store.Store, im *ingest.Importer, opts Op
 	return c, nil
 }
 
+// Insert enqueues a job in tx's transaction (tx is the Store that
+// store.Transact handed its closure), so that it commits with the change that
+// needs it; on the pool's Store, in a transaction of its own.
+func Insert(ctx context.Context, jobs *Client, tx *store.Store, args river.JobArgs) error {
+	return tx.Transact(ctx, func(tx *store.Store) error {
+		_, err := jobs.InsertTx(ctx, tx.Tx(), args, nil)
+		return err
+	})
+}
+
 // minLevel drops records below a level.
 type minLevel struct {
 	slog.Handler

@@ -102,15 +102,21 @@ func (w *TrainWorker) Work(ctx context.Context, j *river.Job[TrainArgs]) error {
 	if err != nil {
 		return err
 	}
-	v, err := w.store.SaveModelVersion(ctx, store.ModelVersion{
-		ProjectID: p.ID, Kind: spec.kind, Control: spec.control.Name, Object: spec.object.Name,
-		TrainedOn: len(train), HeldOut: len(test), Metrics: metrics, Model: b, LastAnnotationID: last, TrainSeconds: secs,
-	}, func(tx pgx.Tx, saved store.ModelVersion) error {
-		jobs := river.ClientFromContext[pgx.Tx](ctx)
-		if _, err := jobs.InsertTx(ctx, tx, PrelabelArgs{ProjectID: p.ID, VersionID: saved.ID}, nil); err != nil {
+	var v store.ModelVersion
+	err = w.store.Transact(ctx, func(tx *store.Store) error {
+		var err error
+		v, err = tx.SaveModelVersion(ctx, store.ModelVersion{
+			ProjectID: p.ID, Kind: spec.kind, Control: spec.control.Name, Object: spec.object.Name,
+			TrainedOn: len(train), HeldOut: len(test), Metrics: metrics, Model: b, LastAnnotationID: last, TrainSeconds: secs,
+		})
+		if err != nil {
 			return err
 		}
-		return Notify(ctx, jobs, w.store, tx, p.ID, EventModelTrained, map[string]any{"version": saved.Version, "model_version": saved.Name(), "metrics": json.RawMessage(metrics)})
+		jobs := river.ClientFromContext[pgx.Tx](ctx)
+		if err := Insert(ctx, jobs, tx, PrelabelArgs{ProjectID: p.ID, VersionID: v.ID}); err != nil {
+			return err
+		}
+		return Notify(ctx, jobs, tx, p.ID, EventModelTrained, map[string]any{"version": v.Version, "model_version": v.Name(), "metrics": json.RawMessage(metrics)})
 	})
 	if err != nil {
 		return err
@@ -123,7 +129,7 @@ func (w *TrainWorker) Work(ctx context.Context, j *river.Job[TrainArgs]) error {
 // TrainIfDue enqueues a training in tx when the project has gathered
 // retrain_every new labels since its model last trained (and its config has
 // a control the in-house classifier understands).
-func TrainIfDue(ctx context.Context, jobs *Client, st *store.Store, tx pgx.Tx, p store.Project) error {
+func TrainIfDue(ctx context.Context, jobs *Client, tx *store.Store, p store.Project) error {
 	cfg, err := labeling.ParseConfig(p.LabelConfig)
 	if err != nil {
 		return nil
@@ -131,10 +137,9 @@ func TrainIfDue(ctx context.Context, jobs *Client, st *store.Store, tx pgx.Tx, p
 	if _, ok := specFor(cfg); !ok {
 		return nil
 	}
-	n, err := st.LabelsSinceTraining(ctx, tx, p.ID, p.RetrainEvery)
+	n, err := tx.LabelsSinceTraining(ctx, p.ID, p.RetrainEvery)
 	if err != nil || n < p.RetrainEvery {
 		return err
 	}
-	_, err = jobs.InsertTx(ctx, tx, TrainArgs{ProjectID: p.ID}, nil)
-	return err
+	return Insert(ctx, jobs, tx, TrainArgs{ProjectID: p.ID})
 }

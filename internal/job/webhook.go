@@ -14,7 +14,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"concord/internal/store"
@@ -110,8 +109,8 @@ func Sign(secret string, body []byte) string {
 }
 
 // Notify enqueues, in tx, an event for each of the project's webhooks that subscribe to it.
-func Notify(ctx context.Context, jobs *Client, st *store.Store, tx pgx.Tx, projectID int64, event string, payload any) error {
-	hooks, err := st.Webhooks(ctx, tx, projectID)
+func Notify(ctx context.Context, jobs *Client, tx *store.Store, projectID int64, event string, payload any) error {
+	hooks, err := tx.Webhooks(ctx, projectID)
 	if err != nil {
 		return err
 	}
@@ -125,7 +124,7 @@ func Notify(ctx context.Context, jobs *Client, st *store.Store, tx pgx.Tx, proje
 				return err
 			}
 		}
-		if _, err := jobs.InsertTx(ctx, tx, WebhookArgs{WebhookID: h.ID, ProjectID: projectID, Event: event, Payload: raw}, nil); err != nil {
+		if err := Insert(ctx, jobs, tx, WebhookArgs{WebhookID: h.ID, ProjectID: projectID, Event: event, Payload: raw}); err != nil {
 			return err
 		}
 	}

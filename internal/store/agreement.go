@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // TaskAnnotations is a task's completed annotations, for agreement.
@@ -25,7 +23,7 @@ type AnnotationLabels struct {
 // AnnotatedTasks calls fn for every task of the project with at least one
 // completed annotation, in id order, streaming.
 func (s *Store) AnnotatedTasks(ctx context.Context, projectID int64, fn func(TaskAnnotations) error) error {
-	rows, err := s.Pool.Query(ctx, `
+	rows, err := s.db.Query(ctx, `
 		SELECT a.task_id, json_agg(json_build_object('completed_by', a.completed_by, 'result', a.result,
 			'ground_truth', a.ground_truth, 'lead_time', a.lead_time) ORDER BY a.id)
 		FROM annotations a WHERE a.project_id = $1 AND NOT a.was_cancelled AND a.completed_by IS NOT NULL
@@ -53,13 +51,13 @@ func (s *Store) AnnotatedTasks(ctx context.Context, projectID int64, fn func(Tas
 // SaveAgreement stores a project's agreement report and each task's agreement
 // (NaN-free: tasks absent from the map get NULL), in one transaction.
 func (s *Store) SaveAgreement(ctx context.Context, projectID int64, report json.RawMessage, taskIDs []int64, values []float64) error {
-	return wrap("save agreement", s.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `
+	return wrap("save agreement", s.Transact(ctx, func(tx *Store) error {
+		if _, err := tx.db.Exec(ctx, `
 			INSERT INTO agreement_reports (project_id, report, computed_at) VALUES ($1, $2, now())
 			ON CONFLICT (project_id) DO UPDATE SET report = EXCLUDED.report, computed_at = now()`, projectID, report); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `
+		_, err := tx.db.Exec(ctx, `
 			UPDATE tasks t SET agreement = v.a FROM unnest($2::bigint[], $3::float8[]) AS v(id, a)
 			WHERE t.id = v.id AND t.project_id = $1 AND t.agreement IS DISTINCT FROM v.a`, projectID, taskIDs, values)
 		return err
@@ -70,27 +68,27 @@ func (s *Store) SaveAgreement(ctx context.Context, projectID int64, report json.
 func (s *Store) AgreementReport(ctx context.Context, projectID int64) (json.RawMessage, time.Time, error) {
 	var r json.RawMessage
 	var at time.Time
-	err := s.Pool.QueryRow(ctx, `SELECT report, computed_at FROM agreement_reports WHERE project_id = $1`, projectID).Scan(&r, &at)
+	err := s.db.QueryRow(ctx, `SELECT report, computed_at FROM agreement_reports WHERE project_id = $1`, projectID).Scan(&r, &at)
 	return r, at, wrap("agreement report", noRows(err))
 }
 
 // TaskAgreement reads a task's agreement (nil when it has fewer than two annotations).
 func (s *Store) TaskAgreement(ctx context.Context, taskID int64) (*float64, error) {
 	var a *float64
-	err := s.Pool.QueryRow(ctx, `SELECT agreement FROM tasks WHERE id = $1`, taskID).Scan(&a)
+	err := s.db.QueryRow(ctx, `SELECT agreement FROM tasks WHERE id = $1`, taskID).Scan(&a)
 	return a, wrap("task agreement", noRows(err))
 }
 
 // SetGroundTruth marks an annotation as ground truth (or not).
 func (s *Store) SetGroundTruth(ctx context.Context, id int64, gt bool) error {
-	return wrap("set ground truth", mustAffect(s.Pool.Exec(ctx, `UPDATE annotations SET ground_truth = $2, updated_at = now() WHERE id = $1`, id, gt)))
+	return wrap("set ground truth", mustAffect(s.db.Exec(ctx, `UPDATE annotations SET ground_truth = $2, updated_at = now() WHERE id = $1`, id, gt)))
 }
 
 // AddAnnotators gives each full, unreviewed task whose agreement is under
 // threshold one more annotator, up to maxExtra more in all; it returns how
 // many tasks were reopened.
 func (s *Store) AddAnnotators(ctx context.Context, projectID int64, threshold float64, maxExtra int) (int64, error) {
-	tag, err := s.Pool.Exec(ctx, `
+	tag, err := s.db.Exec(ctx, `
 		UPDATE tasks SET extra_annotators = extra_annotators + 1, is_full = false
 		WHERE project_id = $1 AND is_full AND agreement < $2 AND extra_annotators < $3 AND review_state = ''`,
 		projectID, threshold, maxExtra)

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Annotation is one annotator's labels for a task.
@@ -38,9 +36,6 @@ type Submission struct {
 	SkipReason     string
 	LeadTime       float64
 	IdempotencyKey string // the same key again returns the first annotation
-	// Then, when set, runs in the submission's transaction after a new
-	// annotation is stored (to enqueue the jobs it makes due).
-	Then func(tx pgx.Tx, a Annotation) error
 }
 
 // LabelingState is what an annotator has of a task besides its data: their
@@ -57,7 +52,7 @@ type LabelingState struct {
 func (s *Store) LabelingStateOf(ctx context.Context, projectID, taskID, userID int64) (LabelingState, error) {
 	var st LabelingState
 	var mine, preds []byte
-	err := s.Pool.QueryRow(ctx, `
+	err := s.db.QueryRow(ctx, `
 		SELECT
 			(SELECT row_to_json(a) FROM (SELECT `+annotationColumns+` FROM annotations
 				WHERE task_id = $2 AND completed_by = $3 AND NOT imported) a),
@@ -90,14 +85,16 @@ var ErrAlreadyAnnotated = errors.New("you have already annotated this task")
 // task's count of completed annotations, its lock and the annotator's draft.
 // A submission whose idempotency key was seen before returns the annotation it
 // made (created false). maxAnnotations is the project's annotators per task.
+// Called on a transaction's Store, it joins that transaction (to enqueue the
+// jobs a new annotation makes due with it).
 func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) (a Annotation, created bool, err error) {
 	var key *string
 	if sub.IdempotencyKey != "" {
 		key = &sub.IdempotencyKey
 	}
-	err = s.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.Transact(ctx, func(tx *Store) error {
 		var err error
-		a, err = one[Annotation](tx.Query(ctx, `
+		a, err = one[Annotation](tx.db.Query(ctx, `
 			INSERT INTO annotations (task_id, project_id, completed_by, result, was_cancelled, skip_reason, lead_time, idempotency_key)
 			SELECT t.id, t.project_id, $2, $3, $4, $5, $6, $7 FROM tasks t WHERE t.id = $1
 			ON CONFLICT (completed_by, idempotency_key) DO NOTHING
@@ -105,7 +102,7 @@ func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) 
 			sub.TaskID, sub.UserID, sub.Result, sub.WasCancelled, sub.SkipReason, sub.LeadTime, key))
 		if errors.Is(err, ErrNotFound) && key != nil {
 			// A retry: the key is taken; answer with what it made.
-			a, err = one[Annotation](tx.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
+			a, err = one[Annotation](tx.db.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
 				WHERE completed_by = $1 AND idempotency_key = $2`, sub.UserID, sub.IdempotencyKey))
 			return err
 		}
@@ -118,13 +115,10 @@ func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) 
 				return err
 			}
 		}
-		_, err = tx.Exec(ctx, `
+		_, err = tx.db.Exec(ctx, `
 			WITH l AS (DELETE FROM task_locks WHERE task_id = $1 AND user_id = $2)
 			DELETE FROM drafts WHERE task_id = $1 AND user_id = $2`, sub.TaskID, sub.UserID)
-		if err != nil || sub.Then == nil {
-			return err
-		}
-		return sub.Then(tx, a)
+		return err
 	})
 	if errors.Is(wrap("", err), ErrConflict) {
 		return a, false, ErrAlreadyAnnotated
@@ -133,15 +127,15 @@ func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) 
 }
 
 // countDone adds delta to a task's completed annotations and updates whether it is full.
-func countDone(ctx context.Context, tx pgx.Tx, taskID int64, delta, maxAnnotations int) error {
-	_, err := tx.Exec(ctx, `UPDATE tasks SET done_count = done_count + $2, is_full = done_count + $2 >= $3 + extra_annotators,
+func countDone(ctx context.Context, tx *Store, taskID int64, delta, maxAnnotations int) error {
+	_, err := tx.db.Exec(ctx, `UPDATE tasks SET done_count = done_count + $2, is_full = done_count + $2 >= $3 + extra_annotators,
 		updated_at = now() WHERE id = $1`, taskID, delta, maxAnnotations)
 	return err
 }
 
 // AnnotationByID finds an annotation.
 func (s *Store) AnnotationByID(ctx context.Context, id int64) (Annotation, error) {
-	a, err := one[Annotation](s.Pool.Query(ctx, `SELECT `+annotationColumns+` FROM annotations WHERE id = $1`, id))
+	a, err := one[Annotation](s.db.Query(ctx, `SELECT `+annotationColumns+` FROM annotations WHERE id = $1`, id))
 	return a, wrap("annotation by id", err)
 }
 
@@ -151,24 +145,22 @@ type AnnotationEdit struct {
 	Result       json.RawMessage
 	LeadTime     float64 // added to the time spent so far
 	WasCancelled bool
-	// Then, when set, runs in the edit's transaction (e.g. to enqueue its events).
-	Then func(tx pgx.Tx, a Annotation) error
 }
 
 // EditAnnotation applies an edit and keeps the task's count of completed annotations right.
 func (s *Store) EditAnnotation(ctx context.Context, id int64, e AnnotationEdit, maxAnnotations int) (Annotation, error) {
 	var a Annotation
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.Transact(ctx, func(tx *Store) error {
 		var was bool
 		var state string
-		if err := tx.QueryRow(ctx, `SELECT was_cancelled, review_state FROM annotations WHERE id = $1 FOR UPDATE`, id).Scan(&was, &state); err != nil {
+		if err := tx.db.QueryRow(ctx, `SELECT was_cancelled, review_state FROM annotations WHERE id = $1 FOR UPDATE`, id).Scan(&was, &state); err != nil {
 			return noRows(err)
 		}
 		if state == "rejected" {
 			was = true // a rejected annotation does not count; resubmitted, it counts again
 		}
 		var err error
-		a, err = one[Annotation](tx.Query(ctx, `
+		a, err = one[Annotation](tx.db.Query(ctx, `
 			UPDATE annotations SET result = $2, lead_time = lead_time + $3, was_cancelled = $4, updated_at = now(),
 				review_state = CASE WHEN review_state = 'rejected' THEN '' ELSE review_state END
 			WHERE id = $1 RETURNING `+annotationColumns, id, e.Result, e.LeadTime, e.WasCancelled))
@@ -181,31 +173,24 @@ func (s *Store) EditAnnotation(ctx context.Context, id int64, e AnnotationEdit, 
 		case !was && e.WasCancelled:
 			err = countDone(ctx, tx, a.TaskID, -1, maxAnnotations)
 		}
-		if err != nil || e.Then == nil {
-			return err
-		}
-		return e.Then(tx, a)
+		return err
 	})
 	return a, wrap("edit annotation", err)
 }
 
-// DeleteAnnotation removes an annotation and reopens its task if it was full;
-// then, when not nil, runs in the same transaction.
-func (s *Store) DeleteAnnotation(ctx context.Context, id int64, maxAnnotations int, then func(tx pgx.Tx) error) error {
-	return wrap("delete annotation", s.InTx(ctx, func(tx pgx.Tx) error {
+// DeleteAnnotation removes an annotation and reopens its task if it was full.
+func (s *Store) DeleteAnnotation(ctx context.Context, id int64, maxAnnotations int) error {
+	return wrap("delete annotation", s.Transact(ctx, func(tx *Store) error {
 		var taskID int64
 		var cancelled bool
-		err := tx.QueryRow(ctx, `DELETE FROM annotations WHERE id = $1 RETURNING task_id, was_cancelled`, id).Scan(&taskID, &cancelled)
+		err := tx.db.QueryRow(ctx, `DELETE FROM annotations WHERE id = $1 RETURNING task_id, was_cancelled`, id).Scan(&taskID, &cancelled)
 		if err != nil {
 			return noRows(err)
 		}
 		if !cancelled {
 			err = countDone(ctx, tx, taskID, -1, maxAnnotations)
 		}
-		if err != nil || then == nil {
-			return err
-		}
-		return then(tx)
+		return err
 	}))
 }
 
@@ -223,7 +208,7 @@ func (s *Store) History(ctx context.Context, projectID, userID, before int64, li
 	if before <= 0 {
 		before = 1 << 62
 	}
-	hs, err := all[HistoryItem](s.Pool.Query(ctx, `
+	hs, err := all[HistoryItem](s.db.Query(ctx, `
 		SELECT id, task_id, was_cancelled, created_at FROM annotations
 		WHERE project_id = $1 AND completed_by = $2 AND NOT imported AND id < $3
 		ORDER BY id DESC LIMIT $4`, projectID, userID, before, limit))
@@ -232,7 +217,7 @@ func (s *Store) History(ctx context.Context, projectID, userID, before int64, li
 
 // SaveDraft keeps an annotator's work in progress on a task.
 func (s *Store) SaveDraft(ctx context.Context, taskID, userID int64, result json.RawMessage) error {
-	_, err := s.Pool.Exec(ctx, `
+	_, err := s.db.Exec(ctx, `
 		INSERT INTO drafts (task_id, user_id, result) VALUES ($1, $2, $3)
 		ON CONFLICT (task_id, user_id) DO UPDATE SET result = EXCLUDED.result, updated_at = now()`, taskID, userID, result)
 	return wrap("save draft", err)

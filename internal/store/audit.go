@@ -30,7 +30,7 @@ func (s *Store) Audit(ctx context.Context, userID int64, actor, action string, p
 	if err != nil {
 		return wrap("audit", err)
 	}
-	_, err = s.Pool.Exec(ctx, `
+	_, err = s.db.Exec(ctx, `
 		INSERT INTO audit_log (user_id, actor, action, project_id, details)
 		VALUES (NULLIF($1, 0), $2, $3, NULLIF($4, 0), $5)`, userID, actor, action, projectID, b)
 	return wrap("audit", err)
@@ -45,7 +45,7 @@ type AuditQuery struct {
 
 // AuditLog lists audit entries, newest first.
 func (s *Store) AuditLog(ctx context.Context, q AuditQuery) ([]AuditEntry, error) {
-	es, err := all[AuditEntry](s.Pool.Query(ctx, `
+	es, err := all[AuditEntry](s.db.Query(ctx, `
 		SELECT id, user_id, actor, action, project_id, details, at FROM audit_log
 		WHERE ($1 = 0 OR project_id = $1) AND ($2 = 0 OR id < $2)
 		ORDER BY id DESC LIMIT $3`, q.ProjectID, q.Before, q.Limit))

@@ -13,28 +13,26 @@ import (
 // Bulk writes one import inside a single transaction: everything it wrote is
 // committed together, or nothing is.
 type Bulk struct {
-	s         *Store
-	tx        pgx.Tx
+	tx        *Store
 	projectID int64
 }
 
-// Bulk runs fn in a transaction that holds the project's import lock, so two
-// imports into one project run one after the other and duplicate checks hold.
+// Bulk runs fn in a transaction (s's own when s is in one) that holds the
+// project's import lock, so two imports into one project run one after the
+// other and duplicate checks hold. Writes that must commit with the import go
+// through the Store of the caller's Transact around Bulk.
 func (s *Store) Bulk(ctx context.Context, projectID int64, fn func(*Bulk) error) error {
-	return wrap("bulk import", s.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('import'), $1::int)`, projectID); err != nil {
+	return wrap("bulk import", s.Transact(ctx, func(tx *Store) error {
+		if _, err := tx.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('import'), $1::int)`, projectID); err != nil {
 			return err
 		}
-		return fn(&Bulk{s: s, tx: tx, projectID: projectID})
+		return fn(&Bulk{tx: tx, projectID: projectID})
 	}))
 }
 
-// Tx is the import's transaction, for writes that must commit with it.
-func (b *Bulk) Tx() pgx.Tx { return b.tx }
-
 // TaskHashes calls fn with the data hash of every task already in the project.
 func (b *Bulk) TaskHashes(ctx context.Context, fn func(hash []byte)) error {
-	rows, err := b.tx.Query(ctx, `SELECT data_hash FROM tasks WHERE project_id = $1`, b.projectID)
+	rows, err := b.tx.db.Query(ctx, `SELECT data_hash FROM tasks WHERE project_id = $1`, b.projectID)
 	if err != nil {
 		return err
 	}
@@ -65,7 +63,7 @@ func (b *Bulk) CopyTasks(ctx context.Context, importID int64, next func(id int64
 	src := &taskSource{next: next, projectID: b.projectID, importID: importID}
 	var total int64
 	for batch := firstBatch; !src.done; batch = min(2*batch, maxBatch) {
-		rows, err := b.tx.Query(ctx, `SELECT nextval(pg_get_serial_sequence('tasks', 'id')) FROM generate_series(1, $1)`, batch)
+		rows, err := b.tx.db.Query(ctx, `SELECT nextval(pg_get_serial_sequence('tasks', 'id')) FROM generate_series(1, $1)`, batch)
 		if err != nil {
 			return total, fmt.Errorf("reserve task ids: %w", err)
 		}
@@ -74,13 +72,13 @@ func (b *Bulk) CopyTasks(ctx context.Context, importID int64, next func(id int64
 		if _, err := pgx.ForEachRow(rows, []any{&id}, func() error { src.ids = append(src.ids, id); return nil }); err != nil {
 			return total, fmt.Errorf("reserve task ids: %w", err)
 		}
-		n, err := b.tx.CopyFrom(ctx, pgx.Identifier{"tasks"}, []string{"id", "project_id", "data", "data_hash", "import_id"}, src)
+		n, err := b.tx.db.CopyFrom(ctx, pgx.Identifier{"tasks"}, []string{"id", "project_id", "data", "data_hash", "import_id"}, src)
 		total += n
 		if err != nil {
 			return total, fmt.Errorf("copy tasks: %w", err)
 		}
 	}
-	if _, err := b.tx.Exec(ctx, `UPDATE projects SET task_count = task_count + $2 WHERE id = $1`, b.projectID, total); err != nil {
+	if _, err := b.tx.db.Exec(ctx, `UPDATE projects SET task_count = task_count + $2 WHERE id = $1`, b.projectID, total); err != nil {
 		return total, fmt.Errorf("count tasks: %w", err)
 	}
 	return total, nil
@@ -138,7 +136,7 @@ func (b *Bulk) CopyAnnotations(ctx context.Context, as []NewAnnotation) error {
 	if err != nil {
 		return err
 	}
-	_, err = b.tx.CopyFrom(ctx, pgx.Identifier{"annotations"},
+	_, err = b.tx.db.CopyFrom(ctx, pgx.Identifier{"annotations"},
 		[]string{"task_id", "project_id", "completed_by", "result", "was_cancelled", "ground_truth", "lead_time", "imported"},
 		pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
 			a := as[i]
@@ -163,7 +161,7 @@ func (b *Bulk) annotatorIDs(ctx context.Context, as []NewAnnotation) (map[string
 			emails = append(emails, e)
 		}
 	}
-	rows, err := b.tx.Query(ctx, `SELECT lower(email), id FROM users WHERE lower(email) = ANY($1)`, emails)
+	rows, err := b.tx.db.Query(ctx, `SELECT lower(email), id FROM users WHERE lower(email) = ANY($1)`, emails)
 	if err != nil {
 		return nil, fmt.Errorf("annotators: %w", err)
 	}
@@ -181,12 +179,12 @@ func (b *Bulk) annotatorIDs(ctx context.Context, as []NewAnnotation) (map[string
 			// Two statements: when another import created the account meanwhile,
 			// the INSERT waits for it to commit and inserts nothing, and only a
 			// statement begun after that sees the account.
-			err := b.tx.QueryRow(ctx, `
+			err := b.tx.db.QueryRow(ctx, `
 				INSERT INTO users (email, name, password_hash, role, disabled_at)
 				VALUES ('imported@concord.invalid', 'Imported', '!', 'annotator', now())
 				ON CONFLICT ((lower(email))) DO NOTHING RETURNING id`).Scan(&imported)
 			if errors.Is(err, pgx.ErrNoRows) {
-				err = b.tx.QueryRow(ctx, `SELECT id FROM users WHERE lower(email) = 'imported@concord.invalid'`).Scan(&imported)
+				err = b.tx.db.QueryRow(ctx, `SELECT id FROM users WHERE lower(email) = 'imported@concord.invalid'`).Scan(&imported)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("the imported account: %w", err)
@@ -204,7 +202,7 @@ func (b *Bulk) Recount(ctx context.Context, taskIDs []int64, maxAnnotations int)
 	if len(taskIDs) == 0 {
 		return nil
 	}
-	_, err := b.tx.Exec(ctx, `
+	_, err := b.tx.db.Exec(ctx, `
 		UPDATE tasks t SET
 			done_count = (SELECT count(*) FROM annotations a WHERE a.task_id = t.id AND NOT a.was_cancelled),
 			uncertainty = (SELECT min(p.score) FROM predictions p WHERE p.task_id = t.id)
@@ -212,7 +210,7 @@ func (b *Bulk) Recount(ctx context.Context, taskIDs []int64, maxAnnotations int)
 	if err != nil {
 		return fmt.Errorf("recount: %w", err)
 	}
-	_, err = b.tx.Exec(ctx, `UPDATE tasks SET is_full = done_count >= $2 + extra_annotators WHERE id = ANY($1)`, taskIDs, maxAnnotations)
+	_, err = b.tx.db.Exec(ctx, `UPDATE tasks SET is_full = done_count >= $2 + extra_annotators WHERE id = ANY($1)`, taskIDs, maxAnnotations)
 	return err
 }
 
@@ -226,7 +224,7 @@ type NewPrediction struct {
 
 // CopyPredictions writes imported predictions with COPY.
 func (b *Bulk) CopyPredictions(ctx context.Context, ps []NewPrediction) error {
-	_, err := b.tx.CopyFrom(ctx, pgx.Identifier{"predictions"},
+	_, err := b.tx.db.CopyFrom(ctx, pgx.Identifier{"predictions"},
 		[]string{"task_id", "project_id", "model_version", "score", "result"},
 		pgx.CopyFromSlice(len(ps), func(i int) ([]any, error) {
 			p := ps[i]
@@ -240,14 +238,14 @@ func (b *Bulk) CopyPredictions(ctx context.Context, ps []NewPrediction) error {
 
 // AddMedia records a stored file and that this project uses it.
 func (b *Bulk) AddMedia(ctx context.Context, m Media, filename string) error {
-	_, err := b.tx.Exec(ctx, `
+	_, err := b.tx.db.Exec(ctx, `
 		INSERT INTO media (hash, kind, mime, size, width, height, duration, peaks)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (hash) DO NOTHING`,
 		m.Hash, m.Kind, m.MIME, m.Size, m.Width, m.Height, m.Duration, m.Peaks)
 	if err != nil {
 		return err
 	}
-	_, err = b.tx.Exec(ctx, `
+	_, err = b.tx.db.Exec(ctx, `
 		INSERT INTO project_media (project_id, hash, filename) VALUES ($1, $2, $3)
 		ON CONFLICT (project_id, hash) DO NOTHING`, b.projectID, m.Hash, filename)
 	return err

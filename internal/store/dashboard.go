@@ -18,7 +18,7 @@ func (s *Store) AnnotationsPerDay(ctx context.Context, projectID int64, days int
 	if days < 1 {
 		days = 1
 	}
-	out, err := all[DayCount](s.Pool.Query(ctx, `
+	out, err := all[DayCount](s.db.Query(ctx, `
 		WITH span AS (SELECT date_trunc('day', now()) - ($2::int - 1) * interval '1 day' AS first),
 		c AS (
 			SELECT date_trunc('day', a.created_at) AS day, count(*) AS n

@@ -89,7 +89,7 @@ func (f ExportFilter) args(projectID int64) []any {
 // id order, reading them from one query as fn consumes them. An error from fn
 // stops the query and is returned as it is.
 func (s *Store) ExportTasks(ctx context.Context, projectID int64, f ExportFilter, fn func(ExportTask) error) error {
-	rows, err := s.Pool.Query(ctx, exportQuery, f.args(projectID)...)
+	rows, err := s.db.Query(ctx, exportQuery, f.args(projectID)...)
 	if err != nil {
 		return wrap("export tasks", err)
 	}
@@ -129,7 +129,7 @@ func (s *Store) CountExportTasks(ctx context.Context, projectID int64, f ExportF
 	var n int64
 	args := f.args(projectID)
 	// The filter's review state is $11 in the export query and $9 here.
-	err := s.Pool.QueryRow(ctx, `
+	err := s.db.QueryRow(ctx, `
 		SELECT count(*) FROM tasks t WHERE t.project_id = $1 AND ($8 OR EXISTS (
 			SELECT 1 FROM annotations a WHERE a.task_id = t.id`+strings.ReplaceAll(exportAnnotationFilter, "$11", "$9")+`))`,
 		append(args[:8:8], f.ReviewState)...).Scan(&n)

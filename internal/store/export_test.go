@@ -28,7 +28,7 @@ func TestExportTasks(t *testing.T) {
 	}
 	var tasks []int64
 	for i, text := range []string{"one", "two", "three"} {
-		task, err := s.CreateTask(ctx, nil, p.ID, map[string]any{"text": text})
+		task, err := s.CreateTask(ctx, p.ID, map[string]any{"text": text})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,14 +36,10 @@ const (
 	ExportExpired = "expired" // done, and its file deleted
 )
 
-// CreateExport records a new background export by a user, in q (a
-// transaction, so that its job is enqueued with it) or the pool (nil). The
-// file is written at filePath.
-func (s *Store) CreateExport(ctx context.Context, q querier, projectID, userID int64, format string, options json.RawMessage, filePath string) (Export, error) {
-	if q == nil {
-		q = s.Pool
-	}
-	e, err := one[Export](q.Query(ctx, `
+// CreateExport records a new background export by a user (call it inside
+// Transact to enqueue its job with it). The file is written at filePath.
+func (s *Store) CreateExport(ctx context.Context, projectID, userID int64, format string, options json.RawMessage, filePath string) (Export, error) {
+	e, err := one[Export](s.db.Query(ctx, `
 		INSERT INTO exports (project_id, created_by, format, options, file_path)
 		VALUES ($1, NULLIF($2, 0), $3, COALESCE($4::jsonb, '{}'), $5) RETURNING `+exportColumns,
 		projectID, userID, format, options, filePath))
@@ -51,49 +47,42 @@ func (s *Store) CreateExport(ctx context.Context, q querier, projectID, userID i
 }
 
 // SetExportPath names the file of an export (known once its id is).
-func (s *Store) SetExportPath(ctx context.Context, q querier, id int64, path string) error {
-	if q == nil {
-		q = s.Pool
-	}
-	return wrap("set export path", mustAffect(q.Exec(ctx, `UPDATE exports SET file_path = $2 WHERE id = $1`, id, path)))
+func (s *Store) SetExportPath(ctx context.Context, id int64, path string) error {
+	return wrap("set export path", mustAffect(s.db.Exec(ctx, `UPDATE exports SET file_path = $2 WHERE id = $1`, id, path)))
 }
 
 // ExportByID finds an export of a project.
 func (s *Store) ExportByID(ctx context.Context, projectID, id int64) (Export, error) {
-	e, err := one[Export](s.Pool.Query(ctx, `SELECT `+exportColumns+` FROM exports WHERE id = $1 AND project_id = $2`, id, projectID))
+	e, err := one[Export](s.db.Query(ctx, `SELECT `+exportColumns+` FROM exports WHERE id = $1 AND project_id = $2`, id, projectID))
 	return e, wrap("export by id", err)
 }
 
 // Exports lists a project's recent exports, newest first.
 func (s *Store) Exports(ctx context.Context, projectID int64, limit int) ([]Export, error) {
-	es, err := all[Export](s.Pool.Query(ctx, `SELECT `+exportColumns+` FROM exports WHERE project_id = $1 ORDER BY id DESC LIMIT $2`, projectID, limit))
+	es, err := all[Export](s.db.Query(ctx, `SELECT `+exportColumns+` FROM exports WHERE project_id = $1 ORDER BY id DESC LIMIT $2`, projectID, limit))
 	return es, wrap("exports", err)
 }
 
 // StartExport marks an export running (again, when a worker retries it) with the rows it will write.
 func (s *Store) StartExport(ctx context.Context, id, rowsTotal int64) error {
-	return wrap("start export", mustAffect(s.Pool.Exec(ctx, `
+	return wrap("start export", mustAffect(s.db.Exec(ctx, `
 		UPDATE exports SET status = 'running', rows_done = 0, rows_total = $2, error = '' WHERE id = $1`, id, rowsTotal)))
 }
 
 // ExportProgress records how many rows an export has written.
 func (s *Store) ExportProgress(ctx context.Context, id, rowsDone int64) error {
-	_, err := s.Pool.Exec(ctx, `UPDATE exports SET rows_done = $2 WHERE id = $1`, id, rowsDone)
+	_, err := s.db.Exec(ctx, `UPDATE exports SET rows_done = $2 WHERE id = $1`, id, rowsDone)
 	return wrap("export progress", err)
 }
 
 // FinishExport records an export's outcome: done with its file's size, kept
 // until keep has passed, or failed with its error.
-// q is a transaction to record it in, or nil for the pool.
-func (s *Store) FinishExport(ctx context.Context, q querier, id, rowsDone, size int64, keep time.Duration, errMsg string) error {
-	if q == nil {
-		q = s.Pool
-	}
+func (s *Store) FinishExport(ctx context.Context, id, rowsDone, size int64, keep time.Duration, errMsg string) error {
 	status := ExportDone
 	if errMsg != "" {
 		status = ExportFailed
 	}
-	return wrap("finish export", mustAffect(q.Exec(ctx, `
+	return wrap("finish export", mustAffect(s.db.Exec(ctx, `
 		UPDATE exports SET status = $2, rows_done = $3, size = $4, error = $5, finished_at = now(),
 			expires_at = CASE WHEN $2 = 'done' THEN now() + $6::interval END
 		WHERE id = $1`, id, status, rowsDone, size, errMsg, keep)))
@@ -101,13 +90,13 @@ func (s *Store) FinishExport(ctx context.Context, q querier, id, rowsDone, size 
 
 // ExpiredExports lists finished exports whose time is up and whose file is still there.
 func (s *Store) ExpiredExports(ctx context.Context) ([]Export, error) {
-	es, err := all[Export](s.Pool.Query(ctx, `SELECT `+exportColumns+` FROM exports
+	es, err := all[Export](s.db.Query(ctx, `SELECT `+exportColumns+` FROM exports
 		WHERE status = 'done' AND expires_at < now() ORDER BY id`))
 	return es, wrap("expired exports", err)
 }
 
 // ExpireExport marks an export whose file was deleted.
 func (s *Store) ExpireExport(ctx context.Context, id int64) error {
-	_, err := s.Pool.Exec(ctx, `UPDATE exports SET status = 'expired' WHERE id = $1`, id)
+	_, err := s.db.Exec(ctx, `UPDATE exports SET status = 'expired' WHERE id = $1`, id)
 	return wrap("expire export", err)
 }

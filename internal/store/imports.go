@@ -46,12 +46,9 @@ type ImportOutcome struct {
 }
 
 // CreateImport records a new import of files (their names and sizes, as JSON)
-// by a user (0: from the command line), in q (a transaction) or the pool (nil).
-func (s *Store) CreateImport(ctx context.Context, q querier, projectID, userID int64, files json.RawMessage, bytesTotal int64, skipInvalid bool) (Import, error) {
-	if q == nil {
-		q = s.Pool
-	}
-	im, err := one[Import](q.Query(ctx, `
+// by a user (0: from the command line).
+func (s *Store) CreateImport(ctx context.Context, projectID, userID int64, files json.RawMessage, bytesTotal int64, skipInvalid bool) (Import, error) {
+	im, err := one[Import](s.db.Query(ctx, `
 		INSERT INTO imports (project_id, created_by, files, bytes_total, skip_invalid)
 		VALUES ($1, NULLIF($2, 0), COALESCE($3::jsonb, '[]'), $4, $5) RETURNING `+importColumns, projectID, userID, files, bytesTotal, skipInvalid))
 	return im, wrap("create import", err)
@@ -59,28 +56,24 @@ func (s *Store) CreateImport(ctx context.Context, q querier, projectID, userID i
 
 // ImportByID finds an import of a project.
 func (s *Store) ImportByID(ctx context.Context, projectID, id int64) (Import, error) {
-	im, err := one[Import](s.Pool.Query(ctx, `SELECT `+importColumns+` FROM imports WHERE id = $1 AND project_id = $2`, id, projectID))
+	im, err := one[Import](s.db.Query(ctx, `SELECT `+importColumns+` FROM imports WHERE id = $1 AND project_id = $2`, id, projectID))
 	return im, wrap("import by id", err)
 }
 
 // StartImport marks an import running (again, when a worker retries it).
 func (s *Store) StartImport(ctx context.Context, id int64) error {
-	return wrap("start import", mustAffect(s.Pool.Exec(ctx, `
+	return wrap("start import", mustAffect(s.db.Exec(ctx, `
 		UPDATE imports SET status = 'running', started_at = now(), bytes_done = 0 WHERE id = $1`, id)))
 }
 
 // ImportProgress records how many bytes an import has read.
 func (s *Store) ImportProgress(ctx context.Context, id, bytesDone int64) error {
-	_, err := s.Pool.Exec(ctx, `UPDATE imports SET bytes_done = $2 WHERE id = $1`, id, bytesDone)
+	_, err := s.db.Exec(ctx, `UPDATE imports SET bytes_done = $2 WHERE id = $1`, id, bytesDone)
 	return wrap("import progress", err)
 }
 
-// FinishImport records an import's outcome: done, or failed with its error;
-// q is the import's transaction, or nil for the pool.
-func (s *Store) FinishImport(ctx context.Context, q querier, id int64, o ImportOutcome) error {
-	if q == nil {
-		q = s.Pool
-	}
+// FinishImport records an import's outcome: done, or failed with its error.
+func (s *Store) FinishImport(ctx context.Context, id int64, o ImportOutcome) error {
 	status := ImportDone
 	if o.Error != "" {
 		status = ImportFailed
@@ -88,7 +81,7 @@ func (s *Store) FinishImport(ctx context.Context, q querier, id int64, o ImportO
 	if o.Skipped == nil {
 		o.Skipped = json.RawMessage("[]")
 	}
-	return wrap("finish import", mustAffect(q.Exec(ctx, `
+	return wrap("finish import", mustAffect(s.db.Exec(ctx, `
 		UPDATE imports SET status = $2, tasks_created = $3, duplicates = $4, annotations = $5, predictions = $6,
 			skipped = $7, error = $8, finished_at = now(),
 			bytes_done = CASE WHEN $2 = 'done' THEN bytes_total ELSE bytes_done END

@@ -20,7 +20,7 @@ type Media struct {
 // MediaFor finds a file the user may see: one used by a project the user is a
 // member of (any project, for admins). Anything else is ErrNotFound.
 func (s *Store) MediaFor(ctx context.Context, hash string, userID int64, admin bool) (Media, error) {
-	m, err := one[Media](s.Pool.Query(ctx, `
+	m, err := one[Media](s.db.Query(ctx, `
 		SELECT m.hash, m.kind, m.mime, m.size, m.width, m.height, m.duration, m.peaks
 		FROM media m
 		WHERE m.hash = $1 AND EXISTS (

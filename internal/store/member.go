@@ -18,13 +18,13 @@ type Member struct {
 // Membership finds a user's role in a project; ErrNotFound when not a member.
 func (s *Store) Membership(ctx context.Context, projectID, userID int64) (string, error) {
 	var role string
-	err := s.Pool.QueryRow(ctx, `SELECT role FROM project_members WHERE project_id = $1 AND user_id = $2`, projectID, userID).Scan(&role)
+	err := s.db.QueryRow(ctx, `SELECT role FROM project_members WHERE project_id = $1 AND user_id = $2`, projectID, userID).Scan(&role)
 	return role, wrap("membership", noRows(err))
 }
 
 // Members lists a project's members by e-mail.
 func (s *Store) Members(ctx context.Context, projectID int64) ([]Member, error) {
-	ms, err := all[Member](s.Pool.Query(ctx, `
+	ms, err := all[Member](s.db.Query(ctx, `
 		SELECT m.project_id, m.user_id, u.email, u.name, m.role, m.created_at
 		FROM project_members m JOIN users u ON u.id = m.user_id
 		WHERE m.project_id = $1 ORDER BY lower(u.email)`, projectID))
@@ -33,11 +33,11 @@ func (s *Store) Members(ctx context.Context, projectID int64) ([]Member, error) 
 
 // SetMember adds a user to a project or changes their role in it.
 func (s *Store) SetMember(ctx context.Context, projectID, userID int64, role string) error {
-	return wrap("set member", addMember(ctx, s.Pool, projectID, userID, role))
+	return wrap("set member", s.addMember(ctx, projectID, userID, role))
 }
 
-func addMember(ctx context.Context, q querier, projectID, userID int64, role string) error {
-	_, err := q.Exec(ctx, `
+func (s *Store) addMember(ctx context.Context, projectID, userID int64, role string) error {
+	_, err := s.db.Exec(ctx, `
 		INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)
 		ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role`, projectID, userID, role)
 	return err
@@ -45,6 +45,6 @@ func addMember(ctx context.Context, q querier, projectID, userID int64, role str
 
 // RemoveMember takes a user out of a project.
 func (s *Store) RemoveMember(ctx context.Context, projectID, userID int64) error {
-	return wrap("remove member", mustAffect(s.Pool.Exec(ctx,
+	return wrap("remove member", mustAffect(s.db.Exec(ctx,
 		`DELETE FROM project_members WHERE project_id = $1 AND user_id = $2`, projectID, userID)))
 }

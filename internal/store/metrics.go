@@ -11,7 +11,7 @@ type JobCount struct {
 
 // JobCounts counts River's jobs by kind and state.
 func (s *Store) JobCounts(ctx context.Context) ([]JobCount, error) {
-	cs, err := all[JobCount](s.Pool.Query(ctx, `SELECT kind, state::text AS state, count(*) AS n FROM river_job GROUP BY kind, state`))
+	cs, err := all[JobCount](s.db.Query(ctx, `SELECT kind, state::text AS state, count(*) AS n FROM river_job GROUP BY kind, state`))
 	return cs, wrap("job counts", err)
 }
 
@@ -25,7 +25,7 @@ type JobDuration struct {
 
 // JobDurations summarises the run time of the jobs completed in the last hour, by kind.
 func (s *Store) JobDurations(ctx context.Context) ([]JobDuration, error) {
-	ds, err := all[JobDuration](s.Pool.Query(ctx, `
+	ds, err := all[JobDuration](s.db.Query(ctx, `
 		SELECT kind, count(*) AS n,
 			percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finalized_at - attempted_at)) AS median,
 			percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM finalized_at - attempted_at)) AS p99
@@ -37,6 +37,6 @@ func (s *Store) JobDurations(ctx context.Context) ([]JobDuration, error) {
 // CountAnnotations counts the completed annotations submitted in the app (imports excluded).
 func (s *Store) CountAnnotations(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM annotations WHERE NOT imported AND NOT was_cancelled`).Scan(&n)
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM annotations WHERE NOT imported AND NOT was_cancelled`).Scan(&n)
 	return n, wrap("count annotations", err)
 }

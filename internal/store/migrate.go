@@ -96,6 +96,6 @@ func pgx5URL(url string) string {
 // SchemaVersion reads the applied migration version from the database itself.
 func (s *Store) SchemaVersion(ctx context.Context) (version uint, dirty bool, err error) {
 	var v int64
-	err = s.Pool.QueryRow(ctx, `SELECT version, dirty FROM schema_migrations LIMIT 1`).Scan(&v, &dirty)
+	err = s.db.QueryRow(ctx, `SELECT version, dirty FROM schema_migrations LIMIT 1`).Scan(&v, &dirty)
 	return uint(v), dirty, wrap("schema version", err)
 }

@@ -37,10 +37,10 @@ const modelColumns = `id, project_id, version, kind, control, object, trained_on
 	last_annotation_id, train_seconds, active, created_at`
 
 // LabelsSinceTraining counts the project's completed annotations newer than
-// the newest one its latest model saw, up to limit, in tx.
-func (s *Store) LabelsSinceTraining(ctx context.Context, tx pgx.Tx, projectID int64, limit int) (int, error) {
+// the newest one its latest model saw, up to limit.
+func (s *Store) LabelsSinceTraining(ctx context.Context, projectID int64, limit int) (int, error) {
 	var n int
-	err := tx.QueryRow(ctx, `
+	err := s.db.QueryRow(ctx, `
 		SELECT count(*) FROM (SELECT 1 FROM annotations WHERE project_id = $1 AND NOT was_cancelled
 			AND id > (SELECT coalesce(max(last_annotation_id), 0) FROM model_versions WHERE project_id = $1)
 			LIMIT $2) s`, projectID, limit).Scan(&n)
@@ -59,7 +59,7 @@ type LabeledTask struct {
 // LabeledTasks calls fn for every task of the project with completed
 // annotations, in id order, and returns the newest annotation id it saw.
 func (s *Store) LabeledTasks(ctx context.Context, projectID int64, fn func(LabeledTask) error) (int64, error) {
-	rows, err := s.Pool.Query(ctx, `
+	rows, err := s.db.Query(ctx, `
 		SELECT t.id, t.data, json_agg(a.result ORDER BY a.ground_truth DESC, a.id DESC), bool_or(a.ground_truth), max(a.id)
 		FROM tasks t JOIN annotations a ON a.task_id = t.id AND NOT a.was_cancelled
 		WHERE t.project_id = $1 GROUP BY t.id ORDER BY t.id`, projectID)
@@ -86,69 +86,61 @@ func (s *Store) LabeledTasks(ctx context.Context, projectID int64, fn func(Label
 	return last, wrap("labeled tasks", rows.Err())
 }
 
-// SaveModelVersion stores a trained version as the project's active one, then
-// runs then in the same transaction (to enqueue the jobs it needs).
-func (s *Store) SaveModelVersion(ctx context.Context, m ModelVersion, then func(tx pgx.Tx, saved ModelVersion) error) (ModelVersion, error) {
+// SaveModelVersion stores a trained version as the project's active one.
+func (s *Store) SaveModelVersion(ctx context.Context, m ModelVersion) (ModelVersion, error) {
 	var saved ModelVersion
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE model_versions SET active = false WHERE project_id = $1 AND active`, m.ProjectID); err != nil {
+	err := s.Transact(ctx, func(tx *Store) error {
+		if _, err := tx.db.Exec(ctx, `UPDATE model_versions SET active = false WHERE project_id = $1 AND active`, m.ProjectID); err != nil {
 			return err
 		}
 		var err error
-		saved, err = one[ModelVersion](tx.Query(ctx, `
+		saved, err = one[ModelVersion](tx.db.Query(ctx, `
 			INSERT INTO model_versions (project_id, version, kind, control, object, trained_on, held_out, metrics, model,
 				last_annotation_id, train_seconds, active)
 			SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true
 			FROM model_versions WHERE project_id = $1
 			RETURNING `+modelColumns+`, model`,
 			m.ProjectID, m.Kind, m.Control, m.Object, m.TrainedOn, m.HeldOut, m.Metrics, m.Model, m.LastAnnotationID, m.TrainSeconds))
-		if err != nil {
-			return err
-		}
-		return then(tx, saved)
+		return err
 	})
 	return saved, wrap("save model version", err)
 }
 
 // ModelVersions lists a project's versions, newest first, without their bytes.
 func (s *Store) ModelVersions(ctx context.Context, projectID int64) ([]ModelVersion, error) {
-	ms, err := all[ModelVersion](s.Pool.Query(ctx, `SELECT `+modelColumns+`, NULL::bytea AS model
+	ms, err := all[ModelVersion](s.db.Query(ctx, `SELECT `+modelColumns+`, NULL::bytea AS model
 		FROM model_versions WHERE project_id = $1 ORDER BY version DESC`, projectID))
 	return ms, wrap("model versions", err)
 }
 
 // ModelVersionByID finds a version, with its bytes.
 func (s *Store) ModelVersionByID(ctx context.Context, projectID, id int64) (ModelVersion, error) {
-	m, err := one[ModelVersion](s.Pool.Query(ctx, `SELECT `+modelColumns+`, model FROM model_versions
+	m, err := one[ModelVersion](s.db.Query(ctx, `SELECT `+modelColumns+`, model FROM model_versions
 		WHERE id = $1 AND project_id = $2`, id, projectID))
 	return m, wrap("model version", err)
 }
 
-// ActivateModelVersion makes a version the active one (a roll back or forward)
-// and runs then in the same transaction.
-func (s *Store) ActivateModelVersion(ctx context.Context, projectID, id int64, then func(tx pgx.Tx) error) error {
-	return wrap("activate model version", s.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE model_versions SET active = false WHERE project_id = $1 AND active`, projectID); err != nil {
+// ActivateModelVersion makes a version the active one (a roll back or forward).
+func (s *Store) ActivateModelVersion(ctx context.Context, projectID, id int64) error {
+	return wrap("activate model version", s.Transact(ctx, func(tx *Store) error {
+		if _, err := tx.db.Exec(ctx, `UPDATE model_versions SET active = false WHERE project_id = $1 AND active`, projectID); err != nil {
 			return err
 		}
-		if err := mustAffect(tx.Exec(ctx, `UPDATE model_versions SET active = true WHERE id = $1 AND project_id = $2`, id, projectID)); err != nil {
-			return err
-		}
-		return then(tx)
+		return mustAffect(tx.db.Exec(ctx, `UPDATE model_versions SET active = true WHERE id = $1 AND project_id = $2`, id, projectID))
 	}))
 }
 
 // IsActiveModel reports whether a version is still the active one.
 func (s *Store) IsActiveModel(ctx context.Context, id int64) (bool, error) {
 	var active bool
-	err := s.Pool.QueryRow(ctx, `SELECT active FROM model_versions WHERE id = $1`, id).Scan(&active)
+	err := s.db.QueryRow(ctx, `SELECT active FROM model_versions WHERE id = $1`, id).Scan(&active)
 	return active, wrap("is active model", noRows(err))
 }
 
 // UnlabeledTasks lists a page of the project's tasks without completed
 // annotations, after the id after.
 func (s *Store) UnlabeledTasks(ctx context.Context, projectID, after int64, limit int) ([]Task, error) {
-	ts, err := all[Task](s.Pool.Query(ctx, `SELECT `+taskColumns+` FROM tasks
+	ts, err := all[Task](s.db.Query(ctx, `SELECT `+taskColumns+` FROM tasks
 		WHERE project_id = $1 AND done_count = 0 AND id > $2 ORDER BY id LIMIT $3`, projectID, after, limit))
 	return ts, wrap("unlabeled tasks", err)
 }
@@ -162,11 +154,11 @@ func (s *Store) ReplacePredictions(ctx context.Context, projectID int64, same st
 	for i, p := range ps {
 		ids[i] = p.TaskID
 	}
-	return wrap("replace predictions", s.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM predictions WHERE task_id = ANY($1) AND model_version LIKE $2`, ids, same); err != nil {
+	return wrap("replace predictions", s.Transact(ctx, func(tx *Store) error {
+		if _, err := tx.db.Exec(ctx, `DELETE FROM predictions WHERE task_id = ANY($1) AND model_version LIKE $2`, ids, same); err != nil {
 			return err
 		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"predictions"}, []string{"task_id", "project_id", "model_version", "score", "result"},
+		_, err := tx.db.CopyFrom(ctx, pgx.Identifier{"predictions"}, []string{"task_id", "project_id", "model_version", "score", "result"},
 			pgx.CopyFromSlice(len(ps), func(i int) ([]any, error) {
 				p := ps[i]
 				return []any{p.TaskID, projectID, p.ModelVersion, p.Score, p.Result}, nil
@@ -174,7 +166,7 @@ func (s *Store) ReplacePredictions(ctx context.Context, projectID int64, same st
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE tasks t SET uncertainty = (SELECT min(score) FROM predictions p WHERE p.task_id = t.id)
+		_, err = tx.db.Exec(ctx, `UPDATE tasks t SET uncertainty = (SELECT min(score) FROM predictions p WHERE p.task_id = t.id)
 			WHERE t.id = ANY($1)`, ids)
 		return err
 	}))
@@ -184,7 +176,7 @@ func (s *Store) ReplacePredictions(ctx context.Context, projectID int64, same st
 // tasks that had that version's prediction, and how many of them kept the
 // prediction's labels unchanged.
 func (s *Store) KeptPredictions(ctx context.Context, projectID int64) (map[string][2]int64, error) {
-	rows, err := s.Pool.Query(ctx, `
+	rows, err := s.db.Query(ctx, `
 		SELECT p.model_version, count(*),
 			count(*) FILTER (WHERE jsonb_path_query_array(a.result, '$[*].value') @> jsonb_path_query_array(p.result, '$[*].value')
 				AND jsonb_path_query_array(p.result, '$[*].value') @> jsonb_path_query_array(a.result, '$[*].value'))

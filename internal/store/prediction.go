@@ -1,8 +1,6 @@
 package store
 
 import (
-	"github.com/jackc/pgx/v5"
-
 	"context"
 	"encoding/json"
 	"time"
@@ -21,7 +19,7 @@ type Prediction struct {
 
 // PredictionsOf lists a task's predictions, newest first.
 func (s *Store) PredictionsOf(ctx context.Context, taskID int64) ([]Prediction, error) {
-	ps, err := all[Prediction](s.Pool.Query(ctx, `
+	ps, err := all[Prediction](s.db.Query(ctx, `
 		SELECT id, task_id, project_id, model_version, score, result, created_at
 		FROM predictions WHERE task_id = $1 ORDER BY id DESC`, taskID))
 	return ps, wrap("predictions", err)
@@ -29,7 +27,7 @@ func (s *Store) PredictionsOf(ctx context.Context, taskID int64) ([]Prediction, 
 
 // MediaByHashes finds the stored files with these hashes.
 func (s *Store) MediaByHashes(ctx context.Context, hashes []string) ([]Media, error) {
-	ms, err := all[Media](s.Pool.Query(ctx, `
+	ms, err := all[Media](s.db.Query(ctx, `
 		SELECT hash, kind, mime, size, width, height, duration, NULL::jsonb AS peaks FROM media WHERE hash = ANY($1)`, hashes))
 	return ms, wrap("media by hashes", err)
 }
@@ -38,16 +36,16 @@ func (s *Store) MediaByHashes(ctx context.Context, hashes []string) ([]Media, er
 // which uncertainty sampling orders the queue.
 func (s *Store) CreatePrediction(ctx context.Context, taskID int64, modelVersion string, score *float64, result json.RawMessage) (Prediction, error) {
 	var p Prediction
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.Transact(ctx, func(tx *Store) error {
 		var err error
-		p, err = one[Prediction](tx.Query(ctx, `
+		p, err = one[Prediction](tx.db.Query(ctx, `
 			INSERT INTO predictions (task_id, project_id, model_version, score, result)
 			SELECT id, project_id, $2, $3, $4 FROM tasks WHERE id = $1
 			RETURNING id, task_id, project_id, model_version, score, result, created_at`, taskID, modelVersion, score, result))
 		if err != nil || score == nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE tasks SET uncertainty = LEAST(coalesce(uncertainty, $2), $2) WHERE id = $1`, taskID, *score)
+		_, err = tx.db.Exec(ctx, `UPDATE tasks SET uncertainty = LEAST(coalesce(uncertainty, $2), $2) WHERE id = $1`, taskID, *score)
 		return err
 	})
 	return p, wrap("create prediction", err)

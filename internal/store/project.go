@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Project is a labeling project.
@@ -68,9 +66,9 @@ const projectColumns = `p.id, p.title, p.description, p.label_config, p.expert_i
 func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int64) (Project, error) {
 	f.defaults()
 	var p Project
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.Transact(ctx, func(tx *Store) error {
 		var id int64
-		err := tx.QueryRow(ctx, `
+		err := tx.db.QueryRow(ctx, `
 			INSERT INTO projects (title, description, label_config, expert_instruction, maximum_annotations, sampling,
 				lock_minutes, show_others, retrain_every, gold_rate, agreement_threshold, max_extra_annotators, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
@@ -79,10 +77,10 @@ func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int6
 		if err != nil {
 			return err
 		}
-		if err := addMember(ctx, tx, id, creator, RoleManager); err != nil {
+		if err := tx.addMember(ctx, id, creator, RoleManager); err != nil {
 			return err
 		}
-		p, err = projectByID(ctx, tx, id)
+		p, err = tx.projectByID(ctx, id)
 		return err
 	})
 	return p, wrap("create project", err)
@@ -90,12 +88,12 @@ func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int6
 
 // ProjectByID finds a project.
 func (s *Store) ProjectByID(ctx context.Context, id int64) (Project, error) {
-	p, err := projectByID(ctx, s.Pool, id)
+	p, err := s.projectByID(ctx, id)
 	return p, wrap("project by id", err)
 }
 
-func projectByID(ctx context.Context, q querier, id int64) (Project, error) {
-	return one[Project](q.Query(ctx, `SELECT `+projectColumns+` FROM projects p WHERE p.id = $1`, id))
+func (s *Store) projectByID(ctx context.Context, id int64) (Project, error) {
+	return one[Project](s.db.Query(ctx, `SELECT `+projectColumns+` FROM projects p WHERE p.id = $1`, id))
 }
 
 // ProjectForUser finds a project and the user's role in it ("" when not a member), in one query.
@@ -104,7 +102,7 @@ func (s *Store) ProjectForUser(ctx context.Context, id, userID int64) (Project, 
 		Project
 		MemberRole string `db:"member_role"`
 	}
-	r, err := one[row](s.Pool.Query(ctx, `SELECT `+projectColumns+`, coalesce(m.role, '') AS member_role
+	r, err := one[row](s.db.Query(ctx, `SELECT `+projectColumns+`, coalesce(m.role, '') AS member_role
 		FROM projects p LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
 		WHERE p.id = $1`, id, userID))
 	return r.Project, r.MemberRole, wrap("project for user", err)
@@ -112,13 +110,13 @@ func (s *Store) ProjectForUser(ctx context.Context, id, userID int64) (Project, 
 
 // Projects lists every project, newest first.
 func (s *Store) Projects(ctx context.Context) ([]Project, error) {
-	ps, err := all[Project](s.Pool.Query(ctx, `SELECT `+projectColumns+` FROM projects p ORDER BY p.id DESC`))
+	ps, err := all[Project](s.db.Query(ctx, `SELECT `+projectColumns+` FROM projects p ORDER BY p.id DESC`))
 	return ps, wrap("projects", err)
 }
 
 // ProjectsOf lists the projects a user is a member of, newest first.
 func (s *Store) ProjectsOf(ctx context.Context, userID int64) ([]Project, error) {
-	ps, err := all[Project](s.Pool.Query(ctx, `
+	ps, err := all[Project](s.db.Query(ctx, `
 		SELECT `+projectColumns+` FROM projects p
 		JOIN project_members m ON m.project_id = p.id AND m.user_id = $1
 		ORDER BY p.id DESC`, userID))
@@ -129,8 +127,8 @@ func (s *Store) ProjectsOf(ctx context.Context, userID int64) ([]Project, error)
 func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (Project, error) {
 	f.defaults()
 	var p Project
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
-		err := mustAffect(tx.Exec(ctx, `
+	err := s.Transact(ctx, func(tx *Store) error {
+		err := mustAffect(tx.db.Exec(ctx, `
 			UPDATE projects SET title = $2, description = $3, label_config = $4, expert_instruction = $5,
 				maximum_annotations = $6, sampling = $7, lock_minutes = $8, show_others = $9, retrain_every = $10,
 				gold_rate = $11, agreement_threshold = $12, max_extra_annotators = $13, updated_at = now()
@@ -141,12 +139,12 @@ func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (P
 			return err
 		}
 		// Annotators per task may have changed: which tasks are full follows.
-		if _, err := tx.Exec(ctx, `
+		if _, err := tx.db.Exec(ctx, `
 			UPDATE tasks SET is_full = done_count >= $2 + extra_annotators
 			WHERE project_id = $1 AND is_full <> (done_count >= $2 + extra_annotators)`, id, f.MaximumAnnotations); err != nil {
 			return err
 		}
-		p, err = projectByID(ctx, tx, id)
+		p, err = tx.projectByID(ctx, id)
 		return err
 	})
 	return p, wrap("update project", err)
@@ -154,5 +152,5 @@ func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (P
 
 // DeleteProject removes a project with its tasks and memberships.
 func (s *Store) DeleteProject(ctx context.Context, id int64) error {
-	return wrap("delete project", mustAffect(s.Pool.Exec(ctx, `DELETE FROM projects WHERE id = $1`, id)))
+	return wrap("delete project", mustAffect(s.db.Exec(ctx, `DELETE FROM projects WHERE id = $1`, id)))
 }

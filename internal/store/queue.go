@@ -21,7 +21,7 @@ func (s *Store) NextTask(ctx context.Context, p Project, userID int64, exclude [
 		exclude = []int64{}
 	}
 	var t Task
-	err := s.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.Transact(ctx, func(tx *Store) error {
 		id, err := rejectedTask(ctx, tx, p.ID, userID, exclude)
 		if errors.Is(err, pgx.ErrNoRows) {
 			id, err = heldTask(ctx, tx, p.ID, userID, exclude)
@@ -35,12 +35,12 @@ func (s *Store) NextTask(ctx context.Context, p Project, userID int64, exclude [
 		if err != nil {
 			return noRows(err)
 		}
-		if _, err := tx.Exec(ctx, `
+		if _, err := tx.db.Exec(ctx, `
 			INSERT INTO task_locks (task_id, user_id, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))
 			ON CONFLICT (task_id, user_id) DO UPDATE SET expires_at = EXCLUDED.expires_at`, id, userID, p.LockMinutes); err != nil {
 			return err
 		}
-		t, err = one[Task](tx.Query(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = $1`, id))
+		t, err = one[Task](tx.db.Query(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = $1`, id))
 		return err
 	})
 	return t, wrap("next task", err)
@@ -48,9 +48,9 @@ func (s *Store) NextTask(ctx context.Context, p Project, userID int64, exclude [
 
 // rejectedTask finds a task whose annotation by this annotator a reviewer
 // rejected: it goes back to them first, with the reviewer's comment.
-func rejectedTask(ctx context.Context, tx pgx.Tx, projectID, userID int64, exclude []int64) (int64, error) {
+func rejectedTask(ctx context.Context, tx *Store, projectID, userID int64, exclude []int64) (int64, error) {
 	var id int64
-	err := tx.QueryRow(ctx, `SELECT a.task_id FROM annotations a WHERE a.project_id = $1 AND a.completed_by = $2
+	err := tx.db.QueryRow(ctx, `SELECT a.task_id FROM annotations a WHERE a.project_id = $1 AND a.completed_by = $2
 		AND a.review_state = 'rejected' AND NOT a.imported AND a.task_id <> ALL($3) ORDER BY a.id LIMIT 1`,
 		projectID, userID, exclude).Scan(&id)
 	return id, err
@@ -58,9 +58,9 @@ func rejectedTask(ctx context.Context, tx pgx.Tx, projectID, userID int64, exclu
 
 // goldTask finds a task with another user's ground truth that this annotator
 // has not labeled: mixed into the queue, it measures their accuracy.
-func goldTask(ctx context.Context, tx pgx.Tx, projectID, userID int64, exclude []int64) (int64, error) {
+func goldTask(ctx context.Context, tx *Store, projectID, userID int64, exclude []int64) (int64, error) {
 	var id int64
-	err := tx.QueryRow(ctx, `SELECT g.task_id FROM annotations g WHERE g.project_id = $1 AND g.ground_truth
+	err := tx.db.QueryRow(ctx, `SELECT g.task_id FROM annotations g WHERE g.project_id = $1 AND g.ground_truth
 		AND g.completed_by IS DISTINCT FROM $2 AND g.task_id <> ALL($3)
 		AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = g.task_id AND a.completed_by = $2 AND NOT a.imported)
 		ORDER BY g.task_id LIMIT 1`, projectID, userID, exclude).Scan(&id)
@@ -68,9 +68,9 @@ func goldTask(ctx context.Context, tx pgx.Tx, projectID, userID int64, exclude [
 }
 
 // heldTask finds an open task the annotator holds a live lock on and has not annotated.
-func heldTask(ctx context.Context, tx pgx.Tx, projectID, userID int64, exclude []int64) (int64, error) {
+func heldTask(ctx context.Context, tx *Store, projectID, userID int64, exclude []int64) (int64, error) {
 	var id int64
-	err := tx.QueryRow(ctx, `
+	err := tx.db.QueryRow(ctx, `
 		SELECT l.task_id FROM task_locks l JOIN tasks t ON t.id = l.task_id
 		WHERE l.user_id = $2 AND l.expires_at > now() AND t.project_id = $1
 		  AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported
@@ -87,7 +87,7 @@ const maxPicks = 20
 // snapshot may predate a reservation committed by a concurrent caller that
 // held the row a moment ago; a fresh statement sees it, so the task is
 // re-counted and, if its slots are gone, another is picked.
-func reserve(ctx context.Context, tx pgx.Tx, p Project, userID int64, exclude []int64) (int64, error) {
+func reserve(ctx context.Context, tx *Store, p Project, userID int64, exclude []int64) (int64, error) {
 	taken := append([]int64{}, exclude...)
 	for range maxPicks {
 		id, err := pickTask(ctx, tx, p, userID, taken)
@@ -95,7 +95,7 @@ func reserve(ctx context.Context, tx pgx.Tx, p Project, userID int64, exclude []
 			return 0, err
 		}
 		var free bool
-		err = tx.QueryRow(ctx, `
+		err = tx.db.QueryRow(ctx, `
 			SELECT NOT t.is_full AND t.done_count + (SELECT count(*) FROM task_locks l
 				WHERE l.task_id = t.id AND l.user_id <> $2 AND l.expires_at > now()) < $3 + t.extra_annotators
 			FROM tasks t WHERE t.id = $1`, id, userID, p.MaximumAnnotations).Scan(&free)
@@ -117,11 +117,11 @@ const openFor = `t.project_id = $1 AND NOT t.is_full
 	AND t.id <> ALL($4)`
 
 // pickTask chooses an open task in the project's sampling order and locks its row.
-func pickTask(ctx context.Context, tx pgx.Tx, p Project, userID int64, taken []int64) (int64, error) {
+func pickTask(ctx context.Context, tx *Store, p Project, userID int64, taken []int64) (int64, error) {
 	var id int64
 	switch p.Sampling {
 	case "uncertainty":
-		err := tx.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+`
+		err := tx.db.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+`
 			ORDER BY t.uncertainty ASC NULLS LAST, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`,
 			p.ID, userID, p.MaximumAnnotations, taken).Scan(&id)
 		return id, err
@@ -129,20 +129,20 @@ func pickTask(ctx context.Context, tx pgx.Tx, p Project, userID int64, taken []i
 		// From a random point of the project's id range, wrapping around: one
 		// index range scan, not a sort of every task.
 		var lo, hi int64
-		if err := tx.QueryRow(ctx, `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM tasks WHERE project_id = $1 AND NOT is_full`, p.ID).Scan(&lo, &hi); err != nil {
+		if err := tx.db.QueryRow(ctx, `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM tasks WHERE project_id = $1 AND NOT is_full`, p.ID).Scan(&lo, &hi); err != nil {
 			return 0, err
 		}
 		pivot := lo
 		if hi > lo {
 			pivot = lo + rand.Int64N(hi-lo+1)
 		}
-		err := tx.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+` AND t.id >= $5
+		err := tx.db.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+` AND t.id >= $5
 			ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`, p.ID, userID, p.MaximumAnnotations, taken, pivot).Scan(&id)
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return id, err
 		}
 	}
-	err := tx.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+`
+	err := tx.db.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+`
 		ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`, p.ID, userID, p.MaximumAnnotations, taken).Scan(&id)
 	return id, err
 }
@@ -162,7 +162,7 @@ const progressCap = 1000
 // OpenTasks counts the project's tasks that still need annotators, up to
 // progressCap (more reports that there are more).
 func (s *Store) OpenTasks(ctx context.Context, projectID int64) (n int64, more bool, err error) {
-	err = s.Pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM tasks WHERE project_id = $1 AND NOT is_full LIMIT $2) o`,
+	err = s.db.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM tasks WHERE project_id = $1 AND NOT is_full LIMIT $2) o`,
 		projectID, progressCap+1).Scan(&n)
 	if n > progressCap {
 		n, more = progressCap, true

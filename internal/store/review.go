@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // ReviewItem is a task in the review queue.
@@ -34,7 +32,7 @@ func (s *Store) ReviewQueue(ctx context.Context, projectID int64, f ReviewFilter
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	items, err := all[ReviewItem](s.Pool.Query(ctx, `
+	items, err := all[ReviewItem](s.db.Query(ctx, `
 		SELECT t.id AS task_id, t.data, t.agreement, count(a.id)::int AS annotations, t.review_state, max(a.created_at) AS last_at
 		FROM tasks t JOIN annotations a ON a.task_id = t.id AND NOT a.was_cancelled
 		WHERE t.project_id = $1
@@ -57,7 +55,7 @@ type ReviewedAnnotation struct {
 
 // TaskAnnotationsForReview lists all of a task's annotations, with their annotators.
 func (s *Store) TaskAnnotationsForReview(ctx context.Context, taskID int64) ([]ReviewedAnnotation, error) {
-	as, err := all[ReviewedAnnotation](s.Pool.Query(ctx, `
+	as, err := all[ReviewedAnnotation](s.db.Query(ctx, `
 		SELECT a.id, a.task_id, a.project_id, a.completed_by, a.result, a.was_cancelled, a.ground_truth, a.lead_time,
 			a.skip_reason, a.review_state, a.review_comment, a.created_at, a.updated_at, coalesce(u.email, '') AS email
 		FROM annotations a LEFT JOIN users u ON u.id = a.completed_by
@@ -75,21 +73,20 @@ const (
 // Review records a reviewer's verdict on an annotation: accept it; reject it
 // with a comment, which gives the task back to its annotator (the annotation
 // no longer counts until they resubmit); or fix it — the reviewer's result
-// becomes a ground-truth annotation of theirs, accepted — then runs then in
-// the same transaction.
-func (s *Store) Review(ctx context.Context, annotationID, reviewerID int64, verdict, comment string, fixed json.RawMessage, maxAnnotations int, then func(tx pgx.Tx) error) error {
-	return wrap("review", s.InTx(ctx, func(tx pgx.Tx) error {
+// becomes a ground-truth annotation of theirs, accepted.
+func (s *Store) Review(ctx context.Context, annotationID, reviewerID int64, verdict, comment string, fixed json.RawMessage, maxAnnotations int) error {
+	return wrap("review", s.Transact(ctx, func(tx *Store) error {
 		var taskID, projectID int64
 		var state string
 		var cancelled bool
-		err := tx.QueryRow(ctx, `SELECT task_id, project_id, review_state, was_cancelled FROM annotations WHERE id = $1 FOR UPDATE`,
+		err := tx.db.QueryRow(ctx, `SELECT task_id, project_id, review_state, was_cancelled FROM annotations WHERE id = $1 FOR UPDATE`,
 			annotationID).Scan(&taskID, &projectID, &state, &cancelled)
 		if err != nil {
 			return noRows(err)
 		}
 		switch verdict {
 		case ReviewAccept:
-			if _, err := tx.Exec(ctx, `UPDATE annotations SET review_state = 'accepted', review_comment = $2, reviewed_by = $3, updated_at = now() WHERE id = $1`,
+			if _, err := tx.db.Exec(ctx, `UPDATE annotations SET review_state = 'accepted', review_comment = $2, reviewed_by = $3, updated_at = now() WHERE id = $1`,
 				annotationID, comment, reviewerID); err != nil {
 				return err
 			}
@@ -99,7 +96,7 @@ func (s *Store) Review(ctx context.Context, annotationID, reviewerID int64, verd
 				}
 			}
 		case ReviewReject:
-			if _, err := tx.Exec(ctx, `UPDATE annotations SET review_state = 'rejected', review_comment = $2, reviewed_by = $3, updated_at = now() WHERE id = $1`,
+			if _, err := tx.db.Exec(ctx, `UPDATE annotations SET review_state = 'rejected', review_comment = $2, reviewed_by = $3, updated_at = now() WHERE id = $1`,
 				annotationID, comment, reviewerID); err != nil {
 				return err
 			}
@@ -109,20 +106,18 @@ func (s *Store) Review(ctx context.Context, annotationID, reviewerID int64, verd
 				}
 			}
 		case ReviewFix:
-			if _, err := tx.Exec(ctx, `UPDATE annotations SET review_state = 'rejected', review_comment = $2, reviewed_by = $3, updated_at = now() WHERE id = $1`,
+			if _, err := tx.db.Exec(ctx, `UPDATE annotations SET review_state = 'rejected', review_comment = $2, reviewed_by = $3, updated_at = now() WHERE id = $1`,
 				annotationID, comment, reviewerID); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `
+			if _, err := tx.db.Exec(ctx, `
 				INSERT INTO annotations (task_id, project_id, completed_by, result, ground_truth, review_state, reviewed_by, imported)
 				VALUES ($1, $2, $3, $4, true, 'accepted', $3, true)`, taskID, projectID, reviewerID, fixed); err != nil {
 				return err
 			}
 		}
 		st := map[string]string{ReviewAccept: "accepted", ReviewReject: "rejected", ReviewFix: "accepted"}[verdict]
-		if _, err := tx.Exec(ctx, `UPDATE tasks SET review_state = $2, updated_at = now() WHERE id = $1`, taskID, st); err != nil {
-			return err
-		}
-		return then(tx)
+		_, err = tx.db.Exec(ctx, `UPDATE tasks SET review_state = $2, updated_at = now() WHERE id = $1`, taskID, st)
+		return err
 	}))
 }

@@ -25,7 +25,7 @@ type ProjectStats struct {
 // (all and today) and each annotator's share.
 func (s *Store) StatsOf(ctx context.Context, projectID int64) (ProjectStats, error) {
 	var st ProjectStats
-	err := s.Pool.QueryRow(ctx, `
+	err := s.db.QueryRow(ctx, `
 		SELECT p.task_count,
 			(SELECT count(*) FROM tasks WHERE project_id = $1 AND is_full),
 			(SELECT count(*) FROM annotations WHERE project_id = $1 AND NOT was_cancelled),
@@ -34,7 +34,7 @@ func (s *Store) StatsOf(ctx context.Context, projectID int64) (ProjectStats, err
 	if err != nil {
 		return st, wrap("project stats", noRows(err))
 	}
-	st.Annotators, err = all[AnnotatorCount](s.Pool.Query(ctx, `
+	st.Annotators, err = all[AnnotatorCount](s.db.Query(ctx, `
 		SELECT a.completed_by AS user_id, u.email, count(*) AS total,
 			count(*) FILTER (WHERE a.created_at >= date_trunc('day', now())) AS today
 		FROM annotations a JOIN users u ON u.id = a.completed_by

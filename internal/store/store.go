@@ -1,7 +1,8 @@
 // Package store holds all of Concord's SQL: a pgx pool, one file per aggregate.
 //
 // Methods take ctx first, wrap errors with the operation's name, and report a
-// missing row as ErrNotFound. Multi-step writes run inside InTx.
+// missing row as ErrNotFound. Multi-step writes run inside Transact, which hands
+// its closure a Store bound to the transaction: every method works inside it.
 package store
 
 import (
@@ -26,9 +27,14 @@ var ErrConflict = errors.New("already exists")
 // defaultMaxConns is the pool size unless the URL sets pool_max_conns.
 const defaultMaxConns = 20
 
-// Store is the database, reached through a connection pool.
+// Store is the database: the connection pool, or one transaction on it (the
+// Store that Transact hands its closure). Every method runs on whichever it is.
 type Store struct {
+	// Pool is the connection pool, for wiring what needs the pool itself
+	// (River, sessions, LISTEN/NOTIFY); queries go through db.
 	Pool *pgxpool.Pool
+	db   querier // Pool, or tx
+	tx   pgx.Tx  // the transaction this Store runs in; nil on the pool
 }
 
 // Open connects to url and checks the connection.
@@ -50,7 +56,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &Store{Pool: pool}, nil
+	return &Store{Pool: pool, db: pool}, nil
 }
 
 // Close closes the pool.
@@ -59,17 +65,36 @@ func (s *Store) Close() { s.Pool.Close() }
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.Pool.Ping(ctx) }
 
-// InTx runs fn in a transaction, committing when it returns nil and rolling back
-// when it returns an error or panics.
-func (s *Store) InTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.Pool, fn)
+// Transact runs fn in a transaction, handing it a Store bound to that
+// transaction, and commits when fn returns nil; it rolls back when fn returns an
+// error or panics. Jobs that the change makes due are enqueued inside fn with
+// River's InsertTx(ctx, tx.Tx(), …), so they commit with it or not at all.
+//
+// Called on a Store that is already in a transaction, Transact joins it: fn
+// runs on the same transaction, and its error rolls back the whole outer
+// transaction when the outermost Transact returns it. (No savepoint: nested
+// calls are how store methods that must be atomic on their own, such as Submit,
+// take part in a caller's larger transaction, and the hot paths pay no extra
+// round trips. A caller must therefore return, not swallow, an error from a
+// nested call: PostgreSQL refuses further statements after a failed one.)
+func (s *Store) Transact(ctx context.Context, fn func(tx *Store) error) error {
+	if s.tx != nil {
+		return fn(s)
+	}
+	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		return fn(&Store{Pool: s.Pool, db: tx, tx: tx})
+	})
 }
+
+// Tx is the transaction this Store runs in (for River's InsertTx), or nil on the pool.
+func (s *Store) Tx() pgx.Tx { return s.tx }
 
 // querier is what both the pool and a transaction offer.
 type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
 }
 
 // one collects exactly one row into T, mapping no rows to ErrNotFound.

@@ -86,11 +86,11 @@ func TestProjectsAndMembers(t *testing.T) {
 		t.Fatalf("annotator's projects = %+v", ps)
 	}
 	for i := 0; i < 3; i++ {
-		if _, err := s.CreateTask(ctx, nil, p.ID, map[string]any{"text": fmt.Sprint("hi ", i)}); err != nil {
+		if _, err := s.CreateTask(ctx, p.ID, map[string]any{"text": fmt.Sprint("hi ", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.CreateTask(ctx, nil, p.ID, map[string]any{"text": "hi 0"}); !errors.Is(err, store.ErrConflict) {
+	if _, err := s.CreateTask(ctx, p.ID, map[string]any{"text": "hi 0"}); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("a task with the same data: %v, want ErrConflict", err)
 	}
 	p, _ = s.ProjectByID(ctx, p.ID)

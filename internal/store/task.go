@@ -29,17 +29,14 @@ func CanonicalData(data map[string]any) (json.RawMessage, []byte, error) {
 	return b, h[:], nil
 }
 
-// CreateTask adds one task to a project, in the transaction q (nil: the pool);
+// CreateTask adds one task to a project;
 // a task with the same data as another of the project is ErrConflict.
-func (s *Store) CreateTask(ctx context.Context, q querier, projectID int64, data map[string]any) (Task, error) {
-	if q == nil {
-		q = s.Pool
-	}
+func (s *Store) CreateTask(ctx context.Context, projectID int64, data map[string]any) (Task, error) {
 	b, hash, err := CanonicalData(data)
 	if err != nil {
 		return Task{}, wrap("create task", err)
 	}
-	t, err := one[Task](q.Query(ctx, `
+	t, err := one[Task](s.db.Query(ctx, `
 		WITH c AS (UPDATE projects SET task_count = task_count + 1 WHERE id = $1)
 		INSERT INTO tasks (project_id, data, data_hash) VALUES ($1, $2, $3) RETURNING `+taskColumns, projectID, b, hash))
 	return t, wrap("create task", err)
@@ -47,7 +44,7 @@ func (s *Store) CreateTask(ctx context.Context, q querier, projectID int64, data
 
 // TaskByID finds a task.
 func (s *Store) TaskByID(ctx context.Context, id int64) (Task, error) {
-	t, err := one[Task](s.Pool.Query(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = $1`, id))
+	t, err := one[Task](s.db.Query(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = $1`, id))
 	return t, wrap("task by id", err)
 }
 
@@ -62,7 +59,7 @@ type TaskPage struct {
 
 // Tasks lists a page of a project's tasks.
 func (s *Store) Tasks(ctx context.Context, pg TaskPage) ([]Task, error) {
-	ts, err := all[Task](s.Pool.Query(ctx, `
+	ts, err := all[Task](s.db.Query(ctx, `
 		SELECT `+taskColumns+` FROM tasks WHERE project_id = $1 AND id > $2 ORDER BY id OFFSET $3 LIMIT $4`,
 		pg.ProjectID, pg.After, pg.Offset, pg.Limit))
 	return ts, wrap("tasks", err)
@@ -70,7 +67,7 @@ func (s *Store) Tasks(ctx context.Context, pg TaskPage) ([]Task, error) {
 
 // DeleteTask removes a task.
 func (s *Store) DeleteTask(ctx context.Context, id int64) error {
-	return wrap("delete task", mustAffect(s.Pool.Exec(ctx, `
+	return wrap("delete task", mustAffect(s.db.Exec(ctx, `
 		WITH t AS (DELETE FROM tasks WHERE id = $1 RETURNING project_id)
 		UPDATE projects SET task_count = task_count - 1 WHERE id = (SELECT project_id FROM t)`, id)))
 }

@@ -17,7 +17,7 @@ type Token struct {
 
 // CreateToken stores the hash of a new token for a user.
 func (s *Store) CreateToken(ctx context.Context, userID int64, hash []byte, prefix string) (Token, error) {
-	t, err := one[Token](s.Pool.Query(ctx, `
+	t, err := one[Token](s.db.Query(ctx, `
 		INSERT INTO api_tokens (user_id, hash, prefix) VALUES ($1, $2, $3)
 		RETURNING id, user_id, prefix, created_at, last_used_at, revoked_at`, userID, hash, prefix))
 	return t, wrap("create token", err)
@@ -27,7 +27,7 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, hash []byte, pref
 // records the token's use.
 func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (User, error) {
 	// last_used_at is written at most once a minute, not on every request.
-	u, err := one[User](s.Pool.Query(ctx, `
+	u, err := one[User](s.db.Query(ctx, `
 		WITH t AS (SELECT id, user_id, last_used_at FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL),
 		touch AS (
 			UPDATE api_tokens SET last_used_at = now()
@@ -39,7 +39,7 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (User, error) 
 
 // Tokens lists a user's tokens, newest first.
 func (s *Store) Tokens(ctx context.Context, userID int64) ([]Token, error) {
-	ts, err := all[Token](s.Pool.Query(ctx, `
+	ts, err := all[Token](s.db.Query(ctx, `
 		SELECT id, user_id, prefix, created_at, last_used_at, revoked_at
 		FROM api_tokens WHERE user_id = $1 ORDER BY id DESC`, userID))
 	return ts, wrap("tokens", err)
@@ -47,6 +47,6 @@ func (s *Store) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 
 // RevokeToken revokes one of a user's tokens.
 func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
-	return wrap("revoke token", mustAffect(s.Pool.Exec(ctx, `
+	return wrap("revoke token", mustAffect(s.db.Exec(ctx, `
 		UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, tokenID, userID)))
 }

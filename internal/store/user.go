@@ -28,7 +28,7 @@ const userColumns = `id, email, name, password_hash, role, disabled_at, last_log
 
 // CreateUser adds an account; a taken e-mail (case-insensitive) is ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, email, name, passwordHash, role string) (User, error) {
-	u, err := one[User](s.Pool.Query(ctx, `
+	u, err := one[User](s.db.Query(ctx, `
 		INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, $3, $4)
 		RETURNING `+userColumns, email, name, passwordHash, role))
 	return u, wrap("create user", err)
@@ -36,47 +36,47 @@ func (s *Store) CreateUser(ctx context.Context, email, name, passwordHash, role 
 
 // UserByID finds an account by id.
 func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
-	u, err := one[User](s.Pool.Query(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	u, err := one[User](s.db.Query(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	return u, wrap("user by id", err)
 }
 
 // UserByEmail finds an account by e-mail, ignoring case.
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
-	u, err := one[User](s.Pool.Query(ctx, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1)`, email))
+	u, err := one[User](s.db.Query(ctx, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1)`, email))
 	return u, wrap("user by email", err)
 }
 
 // Users lists every account by id.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	us, err := all[User](s.Pool.Query(ctx, `SELECT `+userColumns+` FROM users ORDER BY id`))
+	us, err := all[User](s.db.Query(ctx, `SELECT `+userColumns+` FROM users ORDER BY id`))
 	return us, wrap("users", err)
 }
 
 // CountUsers counts the accounts.
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM users`).Scan(&n)
 	return n, wrap("count users", err)
 }
 
 // SetUserRole changes an account's role.
 func (s *Store) SetUserRole(ctx context.Context, id int64, role string) error {
-	return wrap("set user role", mustAffect(s.Pool.Exec(ctx, `UPDATE users SET role = $2 WHERE id = $1`, id, role)))
+	return wrap("set user role", mustAffect(s.db.Exec(ctx, `UPDATE users SET role = $2 WHERE id = $1`, id, role)))
 }
 
 // SetUserPassword replaces an account's password hash.
 func (s *Store) SetUserPassword(ctx context.Context, id int64, passwordHash string) error {
-	return wrap("set user password", mustAffect(s.Pool.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, passwordHash)))
+	return wrap("set user password", mustAffect(s.db.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, passwordHash)))
 }
 
 // TouchLogin records a successful sign-in.
 func (s *Store) TouchLogin(ctx context.Context, id int64) error {
-	return wrap("touch login", mustAffect(s.Pool.Exec(ctx, `UPDATE users SET last_login_at = now() WHERE id = $1`, id)))
+	return wrap("touch login", mustAffect(s.db.Exec(ctx, `UPDATE users SET last_login_at = now() WHERE id = $1`, id)))
 }
 
 // SetUserDisabled disables an account (its sessions and tokens stop working at
 // once) or enables it again.
 func (s *Store) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
-	return wrap("set user disabled", mustAffect(s.Pool.Exec(ctx, `
+	return wrap("set user disabled", mustAffect(s.db.Exec(ctx, `
 		UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1`, id, disabled)))
 }

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"concord/internal/auth"
 	"concord/internal/export"
 	"concord/internal/job"
@@ -150,17 +148,16 @@ func (a *API) QueueExport(r *http.Request, p store.Project, spec export.Spec) (s
 		return store.Export{}, err
 	}
 	var e store.Export
-	err = a.store.InTx(ctx, func(tx pgx.Tx) error {
+	err = a.store.Transact(ctx, func(tx *store.Store) error {
 		var err error
-		if e, err = a.store.CreateExport(ctx, tx, p.ID, u.ID, string(spec.Format), opts, ""); err != nil {
+		if e, err = tx.CreateExport(ctx, p.ID, u.ID, string(spec.Format), opts, ""); err != nil {
 			return err
 		}
 		e.FilePath = filepath.Join(a.cfg.DataDir, "exports", fmt.Sprintf("%d-%d%s", p.ID, e.ID, spec.Extension()))
-		if err := a.store.SetExportPath(ctx, tx, e.ID, e.FilePath); err != nil {
+		if err := tx.SetExportPath(ctx, e.ID, e.FilePath); err != nil {
 			return err
 		}
-		_, err = a.jobs.InsertTx(ctx, tx, job.ExportArgs{ExportID: e.ID, ProjectID: p.ID, BaseURL: a.baseURL(r)}, nil)
-		return err
+		return job.Insert(ctx, a.jobs, tx, job.ExportArgs{ExportID: e.ID, ProjectID: p.ID, BaseURL: a.baseURL(r)})
 	})
 	if err != nil {
 		return e, err

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"concord/internal/auth"
 	"concord/internal/ingest"
 	"concord/internal/job"
@@ -73,13 +71,12 @@ func (a *API) Import(r *http.Request, p store.Project, files []ingest.File, o Im
 	list, _ := json.Marshal(files)
 	if total > a.cfg.AsyncImportMB<<20 {
 		var im store.Import
-		err := a.store.InTx(ctx, func(tx pgx.Tx) error {
+		err := a.store.Transact(ctx, func(tx *store.Store) error {
 			var err error
-			if im, err = a.store.CreateImport(ctx, tx, p.ID, u.ID, list, total, skip); err != nil {
+			if im, err = tx.CreateImport(ctx, p.ID, u.ID, list, total, skip); err != nil {
 				return err
 			}
-			_, err = a.jobs.InsertTx(ctx, tx, job.ImportArgs{ImportID: im.ID, ProjectID: p.ID}, nil)
-			return err
+			return job.Insert(ctx, a.jobs, tx, job.ImportArgs{ImportID: im.ID, ProjectID: p.ID})
 		})
 		if err != nil {
 			job.RemoveUpload(files)
@@ -88,15 +85,22 @@ func (a *API) Import(r *http.Request, p store.Project, files []ingest.File, o Im
 		return ImportResult{ImportID: im.ID, Status: store.ImportQueued}, nil
 	}
 	defer job.RemoveUpload(files)
-	im, err := a.store.CreateImport(ctx, nil, p.ID, u.ID, list, total, skip)
+	im, err := a.store.CreateImport(ctx, p.ID, u.ID, list, total, skip)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	rep, err := a.importer.Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: u.ID, SkipInvalid: skip, ReturnIDs: o.ReturnIDs,
-		Then: job.Finish(ctx, a.jobs, a.store, im)})
+	var rep ingest.Report
+	err = a.store.Transact(ctx, func(tx *store.Store) error {
+		var err error
+		rep, err = a.importer.In(tx).Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: u.ID, SkipInvalid: skip, ReturnIDs: o.ReturnIDs})
+		if err != nil {
+			return err
+		}
+		return job.Finish(ctx, a.jobs, tx, im, rep)
+	})
 	out, refused := job.Outcome(rep, err)
 	if err != nil {
-		if ferr := a.store.FinishImport(context.WithoutCancel(ctx), nil, im.ID, out); ferr != nil || !refused {
+		if ferr := a.store.FinishImport(context.WithoutCancel(ctx), im.ID, out); ferr != nil || !refused {
 			return ImportResult{}, errors.Join(err, ferr)
 		}
 	}

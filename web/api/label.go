@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/jackc/pgx/v5"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -274,13 +273,19 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 	if in.LeadTime < 0 {
 		in.LeadTime = 0
 	}
-	ann, created, err := a.store.Submit(r.Context(), store.Submission{
-		TaskID: t.ID, UserID: caller(r).ID, Result: result, WasCancelled: cancelled,
-		SkipReason: in.SkipReason, LeadTime: in.LeadTime, IdempotencyKey: key,
-		Then: func(tx pgx.Tx, ann store.Annotation) error {
-			return job.AfterAnnotation(r.Context(), a.jobs, a.store, tx, p, ann)
-		},
-	}, p.MaximumAnnotations)
+	var ann store.Annotation
+	var created bool
+	err = a.store.Transact(r.Context(), func(tx *store.Store) error {
+		var err error
+		ann, created, err = tx.Submit(r.Context(), store.Submission{
+			TaskID: t.ID, UserID: caller(r).ID, Result: result, WasCancelled: cancelled,
+			SkipReason: in.SkipReason, LeadTime: in.LeadTime, IdempotencyKey: key,
+		}, p.MaximumAnnotations)
+		if err != nil || !created {
+			return err
+		}
+		return job.AfterAnnotation(r.Context(), a.jobs, tx, p, ann)
+	})
 	if errors.Is(err, store.ErrAlreadyAnnotated) {
 		return problem.Conflict("you have already annotated this task: edit your annotation with PATCH /api/annotations/{id}")
 	}
@@ -365,11 +370,14 @@ func (a *API) updateAnnotation(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	ann, err = a.store.EditAnnotation(r.Context(), ann.ID, store.AnnotationEdit{Result: result, LeadTime: max(in.LeadTime, 0), WasCancelled: cancelled,
-		Then: func(tx pgx.Tx, ann store.Annotation) error {
-			return job.Notify(r.Context(), a.jobs, a.store, tx, p.ID, job.EventAnnotationUpdated, map[string]any{"annotation": ann.ID, "task": ann.TaskID, "result": ann.Result})
-		},
-	}, p.MaximumAnnotations)
+	err = a.store.Transact(r.Context(), func(tx *store.Store) error {
+		var err error
+		ann, err = tx.EditAnnotation(r.Context(), ann.ID, store.AnnotationEdit{Result: result, LeadTime: max(in.LeadTime, 0), WasCancelled: cancelled}, p.MaximumAnnotations)
+		if err != nil {
+			return err
+		}
+		return job.Notify(r.Context(), a.jobs, tx, p.ID, job.EventAnnotationUpdated, map[string]any{"annotation": ann.ID, "task": ann.TaskID, "result": ann.Result})
+	})
 	if err != nil {
 		return err
 	}
@@ -381,8 +389,11 @@ func (a *API) deleteAnnotation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = a.store.DeleteAnnotation(r.Context(), ann.ID, p.MaximumAnnotations, func(tx pgx.Tx) error {
-		return job.Notify(r.Context(), a.jobs, a.store, tx, p.ID, job.EventAnnotationDeleted, map[string]any{"annotation": ann.ID, "task": ann.TaskID})
+	err = a.store.Transact(r.Context(), func(tx *store.Store) error {
+		if err := tx.DeleteAnnotation(r.Context(), ann.ID, p.MaximumAnnotations); err != nil {
+			return err
+		}
+		return job.Notify(r.Context(), a.jobs, tx, p.ID, job.EventAnnotationDeleted, map[string]any{"annotation": ann.ID, "task": ann.TaskID})
 	})
 	if err != nil {
 		return err

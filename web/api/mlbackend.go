@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"concord/internal/auth"
 	"concord/internal/job"
 	"concord/internal/ml/backend"
@@ -59,7 +57,7 @@ func (a *API) listBackends(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.project(r, pid, auth.ManageProject); err != nil {
 		return err
 	}
-	bs, err := a.store.MLBackends(r.Context(), nil, pid)
+	bs, err := a.store.MLBackends(r.Context(), pid)
 	if err != nil {
 		return err
 	}
@@ -98,13 +96,12 @@ func (a *API) createBackend(w http.ResponseWriter, r *http.Request) error {
 		return backendProblem(err)
 	}
 	var b store.MLBackend
-	err = a.store.InTx(r.Context(), func(tx pgx.Tx) error {
+	err = a.store.Transact(r.Context(), func(tx *store.Store) error {
 		var err error
-		if b, err = a.store.CreateMLBackend(r.Context(), p.ID, c.URL(), in.Title, setup.ModelVersion); err != nil {
+		if b, err = tx.CreateMLBackend(r.Context(), p.ID, c.URL(), in.Title, setup.ModelVersion); err != nil {
 			return err
 		}
-		_, err = a.jobs.InsertTx(r.Context(), tx, job.BackendPredictArgs{ProjectID: p.ID, BackendID: b.ID}, nil)
-		return err
+		return job.Insert(r.Context(), a.jobs, tx, job.BackendPredictArgs{ProjectID: p.ID, BackendID: b.ID})
 	})
 	if err != nil {
 		return err

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"concord/internal/auth"
 	"concord/internal/job"
 	"concord/internal/store"
@@ -66,10 +64,7 @@ func (a *API) listModels(w http.ResponseWriter, r *http.Request) error {
 
 // Train enqueues a training of the project's model now ("Train now").
 func (a *API) Train(r *http.Request, p store.Project) error {
-	return a.store.InTx(r.Context(), func(tx pgx.Tx) error {
-		_, err := a.jobs.InsertTx(r.Context(), tx, job.TrainArgs{ProjectID: p.ID}, nil)
-		return err
-	})
+	return job.Insert(r.Context(), a.jobs, a.store, job.TrainArgs{ProjectID: p.ID})
 }
 
 func (a *API) trainModel(w http.ResponseWriter, r *http.Request) error {
@@ -85,9 +80,11 @@ func (a *API) trainModel(w http.ResponseWriter, r *http.Request) error {
 
 // Activate makes a version the active one and enqueues its pre-labeling.
 func (a *API) Activate(r *http.Request, p store.Project, versionID int64) error {
-	err := a.store.ActivateModelVersion(r.Context(), p.ID, versionID, func(tx pgx.Tx) error {
-		_, err := a.jobs.InsertTx(r.Context(), tx, job.PrelabelArgs{ProjectID: p.ID, VersionID: versionID}, nil)
-		return err
+	err := a.store.Transact(r.Context(), func(tx *store.Store) error {
+		if err := tx.ActivateModelVersion(r.Context(), p.ID, versionID); err != nil {
+			return err
+		}
+		return job.Insert(r.Context(), a.jobs, tx, job.PrelabelArgs{ProjectID: p.ID, VersionID: versionID})
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return problem.NotFound("model version")

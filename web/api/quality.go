@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"concord/internal/auth"
 	"concord/internal/job"
 	"concord/internal/store"
@@ -206,7 +204,10 @@ func (a *API) Review(r *http.Request, p store.Project, t store.Task, in ReviewIn
 	if in.Action == store.ReviewReject && in.Comment == "" {
 		return problem.Invalid("comment: say what to fix; the annotator sees it", nil)
 	}
-	return a.store.Review(r.Context(), ann.ID, caller(r).ID, in.Action, in.Comment, fixed, p.MaximumAnnotations, func(tx pgx.Tx) error {
+	return a.store.Transact(r.Context(), func(tx *store.Store) error {
+		if err := tx.Review(r.Context(), ann.ID, caller(r).ID, in.Action, in.Comment, fixed, p.MaximumAnnotations); err != nil {
+			return err
+		}
 		return job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID)
 	})
 }
@@ -236,10 +237,12 @@ func (a *API) setGroundTruth(w http.ResponseWriter, r *http.Request) error {
 }
 
 // SetGroundTruth marks (or unmarks) an annotation as ground truth and enqueues
-// the recomputation of agreement.
+// the recomputation of agreement, in one transaction.
 func (a *API) SetGroundTruth(r *http.Request, p store.Project, annotationID int64, gt bool) error {
-	if err := a.store.SetGroundTruth(r.Context(), annotationID, gt); err != nil {
-		return err
-	}
-	return a.store.InTx(r.Context(), func(tx pgx.Tx) error { return job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID) })
+	return a.store.Transact(r.Context(), func(tx *store.Store) error {
+		if err := tx.SetGroundTruth(r.Context(), annotationID, gt); err != nil {
+			return err
+		}
+		return job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID)
+	})
 }

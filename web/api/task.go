@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"concord/internal/auth"
 	"concord/internal/job"
 	"concord/internal/store"
@@ -124,12 +122,12 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request) error {
 		return problem.Invalid("data: give a JSON object of the task's fields", nil)
 	}
 	var t store.Task
-	err := a.store.InTx(r.Context(), func(tx pgx.Tx) error {
+	err := a.store.Transact(r.Context(), func(tx *store.Store) error {
 		var err error
-		if t, err = a.store.CreateTask(r.Context(), tx, in.Project, in.Data); err != nil {
+		if t, err = tx.CreateTask(r.Context(), in.Project, in.Data); err != nil {
 			return err
 		}
-		return job.Notify(r.Context(), a.jobs, a.store, tx, in.Project, job.EventTasksCreated, map[string]any{"task": t.ID, "count": 1})
+		return job.Notify(r.Context(), a.jobs, tx, in.Project, job.EventTasksCreated, map[string]any{"task": t.ID, "count": 1})
 	})
 	if errors.Is(err, store.ErrConflict) {
 		return problem.Conflict("the project already has a task with exactly this data")

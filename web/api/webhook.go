@@ -57,7 +57,7 @@ func (a *API) listWebhooks(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.project(r, pid, auth.ManageProject); err != nil {
 		return err
 	}
-	hs, err := a.store.Webhooks(r.Context(), nil, pid)
+	hs, err := a.store.Webhooks(r.Context(), pid)
 	if err != nil {
 		return err
 	}
