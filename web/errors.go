@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"concord/internal/auth"
 	"concord/web/api"
 	"concord/web/link"
 	"concord/web/problem"
@@ -15,18 +16,25 @@ import (
 
 var notFound = problem.NotFound("page")
 
-// adapt turns a handler that returns an error into an http.HandlerFunc; the
-// error is logged once and rendered as a page or, under /api, as JSON.
-func (s *Server) adapt(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+// adapt turns a handler that returns an error into an http.HandlerFunc that
+// first enforces the route's audience (allow); the error is logged once and
+// rendered as a page or, under /api, as JSON.
+func (s *Server) adapt(aud auth.Audience, h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		r, err := s.allow(r, aud)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			s.renderError(w, r, err)
 		}
 	}
 }
 
 // adaptAPI is adapt for the API's routes table.
-func (s *Server) adaptAPI(h api.HandlerFunc) http.HandlerFunc { return s.adapt(h) }
+func (s *Server) adaptAPI(aud auth.Audience, h api.HandlerFunc) http.HandlerFunc {
+	return s.adapt(aud, h)
+}
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	pe := problem.From(err)

@@ -1,13 +1,13 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
+	"concord/internal/app"
 	"concord/internal/auth"
 	"concord/internal/store"
 	"concord/web/api"
@@ -97,28 +97,15 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 	return seeOther(w, r, link.Project(p.ID))
 }
 
-// project loads the project of the URL and checks the caller may do act to it;
-// a project the caller may not see is not found.
+// project loads the project of the URL and checks the caller may do act to it
+// (app.Project: a project the caller may not see is not found).
 func (s *Server) project(r *http.Request, act auth.Action) (store.Project, string, error) {
 	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
 	if err != nil {
 		return store.Project{}, "", notFound
 	}
 	u, _ := auth.UserFrom(r.Context())
-	p, role, err := s.store.ProjectForUser(r.Context(), id, u.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return p, "", problem.NotFound("project")
-	}
-	if err != nil {
-		return p, "", err
-	}
-	if !auth.Can(u, role, auth.ViewProject) {
-		return p, "", problem.NotFound("project")
-	}
-	if !auth.Can(u, role, act) {
-		return p, "", problem.Forbidden()
-	}
-	return p, role, nil
+	return app.Project(r.Context(), s.store, u, id, act)
 }
 
 func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"concord/internal/app"
 	"concord/internal/auth"
 )
 
@@ -12,8 +13,8 @@ import (
 func (s *Server) websocket(w http.ResponseWriter, r *http.Request) error {
 	u, _ := auth.UserFrom(r.Context())
 	may := func(ctx context.Context, project int64) bool {
-		_, role, err := s.store.ProjectForUser(ctx, project, u.ID)
-		return err == nil && auth.Can(u, role, auth.ViewProject)
+		_, _, err := app.Project(ctx, s.store, u, project, auth.ViewProject)
+		return err == nil
 	}
 	if err := s.hub.Serve(w, r, may); err != nil {
 		// The upgrade has answered the client already: only log.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"concord/internal/app"
 	"concord/internal/auth"
 	"concord/internal/config"
 	"concord/internal/ingest"
@@ -111,19 +112,6 @@ func (a *API) projectOf(r *http.Request, act auth.Action) (store.Project, error)
 // project loads a project and checks that the caller may do a to it. A project
 // the caller may not see is reported as not found, so ids reveal nothing.
 func (a *API) project(r *http.Request, id int64, act auth.Action) (store.Project, error) {
-	u := caller(r)
-	p, role, err := a.store.ProjectForUser(r.Context(), id, u.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return p, problem.NotFound("project")
-	}
-	if err != nil {
-		return p, err
-	}
-	if !auth.Can(u, role, auth.ViewProject) {
-		return p, problem.NotFound("project")
-	}
-	if !auth.Can(u, role, act) {
-		return p, problem.Forbidden()
-	}
-	return p, nil
+	p, _, err := app.Project(r.Context(), a.store, caller(r), id, act)
+	return p, err
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"concord/internal/app"
 	"concord/internal/auth"
 	"concord/internal/job"
 	"concord/internal/labeling"
@@ -317,23 +318,16 @@ func (a *API) annotation(r *http.Request, write bool) (store.Annotation, store.P
 	if err != nil {
 		return ann, store.Project{}, err
 	}
-	p, err := a.project(r, ann.ProjectID, auth.ViewProject)
+	u := caller(r)
+	p, role, err := app.Project(r.Context(), a.store, u, ann.ProjectID, auth.ViewProject)
 	if err != nil {
 		return ann, p, problem.NotFound("annotation")
 	}
-	u := caller(r)
 	own := ann.CompletedBy != nil && *ann.CompletedBy == u.ID
-	if own {
+	switch auth.AnnotationAccess(u, role, own, p.ShowOthers, write) {
+	case nil:
 		return ann, p, nil
-	}
-	role, _ := a.store.Membership(r.Context(), p.ID, u.ID)
-	if auth.Can(u, role, auth.ManageProject) {
-		return ann, p, nil
-	}
-	if !write && p.ShowOthers {
-		return ann, p, nil
-	}
-	if write && p.ShowOthers {
+	case auth.ErrForbidden:
 		return ann, p, problem.Forbidden()
 	}
 	return ann, p, problem.NotFound("annotation")

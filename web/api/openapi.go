@@ -7,77 +7,86 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+
+	"concord/internal/auth"
 )
 
-// Who names who may call a route, as the OpenAPI document says it.
-func Who(route string) string { return docs[route].who }
+// Who names who may call a route ("METHOD /path"), as its routes table
+// declares it and the OpenAPI document says it; "" for no such route.
+func Who(route string) string {
+	for _, rt := range (*API)(nil).routes() {
+		if rt.Method+" "+rt.Path == route {
+			return rt.Who.String()
+		}
+	}
+	return ""
+}
 
 // doc describes one API operation for the OpenAPI document.
 type doc struct {
 	summary  string
-	who      string // who may call it
-	lsCompat bool   // Label Studio has the same path and payload
+	lsCompat bool // Label Studio has the same path and payload
 }
 
 // docs describes every route of the routes table; TestOpenAPICoversRoutes
 // fails when a route is missing here.
 var docs = map[string]doc{
-	"GET /current-user/whoami":                         {"The caller", "anyone signed in", true},
-	"GET /users":                                       {"Every account", "admins", true},
-	"GET /projects":                                    {"The projects the caller may see", "anyone signed in", true},
-	"POST /projects":                                   {"Create a project (title, description, label_config, expert_instruction, maximum_annotations, sampling, …)", "admins and managers", true},
-	"GET /projects/{id}":                               {"A project, with parsed_label_config and task_number", "members", true},
-	"PATCH /projects/{id}":                             {"Change a project's settings", "project managers", true},
-	"DELETE /projects/{id}":                            {"Delete a project with its tasks and labels", "project managers", true},
-	"GET /projects/{id}/stats":                         {"Progress: tasks, completed, annotations today, per annotator", "project managers", false},
-	"GET /projects/{id}/agreement":                     {"The latest agreement report: project, labels, annotators, pairs", "project managers", false},
-	"GET /projects/{id}/annotators":                    {"Each annotator's throughput, lead time, agreement, gold accuracy, reliability", "project managers", false},
-	"GET /projects/{id}/review":                        {"The review queue, lowest agreement first; filters state, label, annotator, from, to, page, page_size", "project managers", false},
-	"GET /projects/{id}/models":                        {"The in-house model's versions with metrics", "project managers", false},
-	"POST /projects/{id}/models/train":                 {"Train the in-house model now", "project managers", false},
-	"POST /projects/{id}/models/{version_id}/activate": {"Make a model version the active one and pre-label with it", "project managers", false},
-	"GET /projects/{id}/members":                       {"The project's members and roles", "project managers", false},
-	"POST /projects/{id}/members":                      {"Add a member or change a role: {email or user_id, role}", "project managers", false},
-	"DELETE /projects/{id}/members/{user_id}":          {"Remove a member", "project managers", false},
-	"POST /projects/{id}/import":                       {"Import tasks: a JSON body or multipart files; ?skip_invalid=true", "project managers", true},
-	"GET /projects/{id}/imports/{import_id}":           {"An import's status, progress and skipped records", "project managers", false},
-	"GET /projects/{id}/export":                        {"Stream an export: ?exportType=JSON|JSON_MIN|JSONL|CSV|TSV|CONLL2003|COCO|YOLO|VOC and filters", "project managers", true},
-	"GET /projects/{id}/exports":                       {"The project's background exports", "project managers", false},
-	"POST /projects/{id}/exports":                      {"Start a background export", "project managers", true},
-	"GET /projects/{id}/exports/{eid}":                 {"A background export's status and progress", "project managers", true},
-	"GET /projects/{id}/exports/{eid}/download":        {"Download a finished export", "project managers", true},
-	"GET /audit":                                       {"The audit log (exports and other sensitive actions)", "admins", false},
-	"GET /projects/{id}/next":                          {"The caller's next task, reserved for them; ?exclude= ids", "members", true},
-	"GET /projects/{id}/history":                       {"The caller's own annotations, newest first; ?before=", "members", false},
-	"GET /tasks":                                       {"A project's tasks: ?project=, page and page_size, or after=", "members", true},
-	"POST /tasks":                                      {"Create a task: {project, data}", "project managers", true},
-	"GET /tasks/{id}":                                  {"A task", "members", true},
-	"DELETE /tasks/{id}":                               {"Delete a task", "project managers", true},
-	"GET /tasks/{id}/labeling":                         {"A task as the labeling page shows it (doc/labeling.md)", "members", false},
-	"POST /tasks/{id}/annotations":                     {"Submit an annotation; header Idempotency-Key", "members", true},
-	"PUT /tasks/{id}/draft":                            {"Autosave the caller's draft", "members", false},
-	"GET /tasks/{id}/agreement":                        {"A task's agreement and all its annotations side by side", "project managers", false},
-	"POST /tasks/{id}/review":                          {"Review an annotation: {annotation, action: accept|reject|fix, comment, result}", "project managers", false},
-	"GET /annotations/{id}":                            {"An annotation", "its annotator, project managers", true},
-	"PATCH /annotations/{id}":                          {"Edit an annotation: {result, lead_time, was_cancelled}", "its annotator, project managers", true},
-	"DELETE /annotations/{id}":                         {"Delete an annotation", "its annotator, project managers", true},
-	"PATCH /annotations/{id}/ground-truth":             {"Mark an annotation as ground truth: {ground_truth}", "project managers", false},
-	"GET /webhooks":                                    {"A project's webhooks: ?project=", "project managers", true},
-	"POST /webhooks":                                   {"Add a webhook: {project, url, events}; deliveries are signed with its secret (X-Concord-Signature: sha256=HMAC)", "project managers", true},
-	"DELETE /webhooks/{id}":                            {"Remove a webhook", "project managers", true},
-	"GET /ml":                                          {"A project's ML backends: ?project=", "project managers", true},
-	"POST /ml":                                         {"Register an ML backend: {project, url, title}", "project managers", true},
-	"POST /ml/{id}/train":                              {"Send START_TRAINING to an ML backend", "project managers", true},
-	"POST /predictions":                                {"Add a prediction: {task, result, score, model_version}", "project managers", true},
-	"GET /predictions":                                 {"A task's predictions: ?task=", "members", true},
-	"GET /openapi.json":                                {"This document", "anyone signed in", false},
+	"GET /current-user/whoami":                         {"The caller", true},
+	"GET /users":                                       {"Every account", true},
+	"GET /projects":                                    {"The projects the caller may see", true},
+	"POST /projects":                                   {"Create a project (title, description, label_config, expert_instruction, maximum_annotations, sampling, …)", true},
+	"GET /projects/{id}":                               {"A project, with parsed_label_config and task_number", true},
+	"PATCH /projects/{id}":                             {"Change a project's settings", true},
+	"DELETE /projects/{id}":                            {"Delete a project with its tasks and labels", true},
+	"GET /projects/{id}/stats":                         {"Progress: tasks, completed, annotations today, per annotator", false},
+	"GET /projects/{id}/agreement":                     {"The latest agreement report: project, labels, annotators, pairs", false},
+	"GET /projects/{id}/annotators":                    {"Each annotator's throughput, lead time, agreement, gold accuracy, reliability", false},
+	"GET /projects/{id}/review":                        {"The review queue, lowest agreement first; filters state, label, annotator, from, to, page, page_size", false},
+	"GET /projects/{id}/models":                        {"The in-house model's versions with metrics", false},
+	"POST /projects/{id}/models/train":                 {"Train the in-house model now", false},
+	"POST /projects/{id}/models/{version_id}/activate": {"Make a model version the active one and pre-label with it", false},
+	"GET /projects/{id}/members":                       {"The project's members and roles", false},
+	"POST /projects/{id}/members":                      {"Add a member or change a role: {email or user_id, role}", false},
+	"DELETE /projects/{id}/members/{user_id}":          {"Remove a member", false},
+	"POST /projects/{id}/import":                       {"Import tasks: a JSON body or multipart files; ?skip_invalid=true", true},
+	"GET /projects/{id}/imports/{import_id}":           {"An import's status, progress and skipped records", false},
+	"GET /projects/{id}/export":                        {"Stream an export: ?exportType=JSON|JSON_MIN|JSONL|CSV|TSV|CONLL2003|COCO|YOLO|VOC and filters", true},
+	"GET /projects/{id}/exports":                       {"The project's background exports", false},
+	"POST /projects/{id}/exports":                      {"Start a background export", true},
+	"GET /projects/{id}/exports/{eid}":                 {"A background export's status and progress", true},
+	"GET /projects/{id}/exports/{eid}/download":        {"Download a finished export", true},
+	"GET /audit":                                       {"The audit log (exports and other sensitive actions)", false},
+	"GET /projects/{id}/next":                          {"The caller's next task, reserved for them; ?exclude= ids", true},
+	"GET /projects/{id}/history":                       {"The caller's own annotations, newest first; ?before=", false},
+	"GET /tasks":                                       {"A project's tasks: ?project=, page and page_size, or after=", true},
+	"POST /tasks":                                      {"Create a task: {project, data}", true},
+	"GET /tasks/{id}":                                  {"A task", true},
+	"DELETE /tasks/{id}":                               {"Delete a task", true},
+	"GET /tasks/{id}/labeling":                         {"A task as the labeling page shows it (doc/labeling.md)", false},
+	"POST /tasks/{id}/annotations":                     {"Submit an annotation; header Idempotency-Key", true},
+	"PUT /tasks/{id}/draft":                            {"Autosave the caller's draft", false},
+	"GET /tasks/{id}/agreement":                        {"A task's agreement and all its annotations side by side", false},
+	"POST /tasks/{id}/review":                          {"Review an annotation: {annotation, action: accept|reject|fix, comment, result}", false},
+	"GET /annotations/{id}":                            {"An annotation", true},
+	"PATCH /annotations/{id}":                          {"Edit an annotation: {result, lead_time, was_cancelled}", true},
+	"DELETE /annotations/{id}":                         {"Delete an annotation", true},
+	"PATCH /annotations/{id}/ground-truth":             {"Mark an annotation as ground truth: {ground_truth}", false},
+	"GET /webhooks":                                    {"A project's webhooks: ?project=", true},
+	"POST /webhooks":                                   {"Add a webhook: {project, url, events}; deliveries are signed with its secret (X-Concord-Signature: sha256=HMAC)", true},
+	"DELETE /webhooks/{id}":                            {"Remove a webhook", true},
+	"GET /ml":                                          {"A project's ML backends: ?project=", true},
+	"POST /ml":                                         {"Register an ML backend: {project, url, title}", true},
+	"POST /ml/{id}/train":                              {"Send START_TRAINING to an ML backend", true},
+	"POST /predictions":                                {"Add a prediction: {task, result, score, model_version}", true},
+	"GET /predictions":                                 {"A task's predictions: ?task=", true},
+	"GET /openapi.json":                                {"This document", false},
 }
 
 // RouteList walks the routes table and returns "METHOD /path" for every API
 // route (under /api), sorted.
 func (a *API) RouteList() []string {
 	r := chi.NewRouter()
-	a.Routes(r, func(h HandlerFunc) http.HandlerFunc { return func(http.ResponseWriter, *http.Request) {} })
+	a.Routes(r, func(auth.Audience, HandlerFunc) http.HandlerFunc { return func(http.ResponseWriter, *http.Request) {} })
 	var out []string
 	chi.Walk(r, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		out = append(out, method+" "+strings.TrimSuffix(route, "/"))
@@ -97,7 +106,7 @@ func (a *API) openAPI(w http.ResponseWriter, r *http.Request) error {
 		d := docs[rt]
 		op := map[string]any{
 			"summary":     d.summary,
-			"description": "Who may call it: " + d.who + "." + map[bool]string{true: " Compatible with Label Studio's API.", false: ""}[d.lsCompat],
+			"description": "Who may call it: " + Who(rt) + "." + map[bool]string{true: " Compatible with Label Studio's API.", false: ""}[d.lsCompat],
 			"responses": map[string]any{
 				"200": map[string]any{"description": "Success (201 for a creation, 204 without a body)"},
 				"4XX": map[string]any{"description": `{"error": "...", "details": ...}`},

@@ -218,10 +218,8 @@ func (a *API) setGroundTruth(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u := caller(r)
-	role, _ := a.store.Membership(r.Context(), p.ID, u.ID)
-	if !auth.Can(u, role, auth.ManageProject) {
-		return problem.Forbidden()
+	if _, err := a.project(r, p.ID, auth.ManageProject); err != nil {
+		return err
 	}
 	var in struct {
 		GroundTruth bool `json:"ground_truth"`

@@ -4,68 +4,90 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+
+	"concord/internal/auth"
 )
 
+// Route is one API route: its method, its path under /api, who may call it
+// (enforced by the server's middleware, and the OpenAPI document's "who"), and
+// its handler.
+type Route struct {
+	Method  string
+	Path    string
+	Who     auth.Audience
+	Handler HandlerFunc
+}
+
 // Routes mounts every API route on r (already under /api and behind sign-in),
-// wrapping each handler with adapt, which renders returned errors.
-func (a *API) Routes(r chi.Router, adapt func(HandlerFunc) http.HandlerFunc) {
-	r.Get("/openapi.json", adapt(a.openAPI))
-	r.Get("/current-user/whoami", adapt(a.whoami))
-	r.Get("/users", adapt(a.listUsers))
+// wrapping each handler with adapt, which enforces the route's audience and
+// renders returned errors.
+func (a *API) Routes(r chi.Router, adapt func(auth.Audience, HandlerFunc) http.HandlerFunc) {
+	for _, rt := range a.routes() {
+		r.Method(rt.Method, rt.Path, adapt(rt.Who, rt.Handler))
+	}
+}
 
-	r.Get("/projects", adapt(a.listProjects))
-	r.Post("/projects", adapt(a.createProject))
-	r.Get("/projects/{id}", adapt(a.getProject))
-	r.Patch("/projects/{id}", adapt(a.updateProject))
-	r.Delete("/projects/{id}", adapt(a.deleteProject))
-	r.Get("/projects/{id}/stats", adapt(a.stats))
-	r.Get("/projects/{id}/agreement", adapt(a.projectAgreement))
-	r.Get("/projects/{id}/annotators", adapt(a.annotators))
-	r.Get("/projects/{id}/review", adapt(a.reviewQueue))
-	r.Get("/projects/{id}/models", adapt(a.listModels))
-	r.Post("/projects/{id}/models/train", adapt(a.trainModel))
-	r.Post("/projects/{id}/models/{version_id}/activate", adapt(a.activateModel))
+// routes is the API's routes table: every URL, in one place.
+func (a *API) routes() []Route {
+	return []Route{
+		{"GET", "/openapi.json", auth.SignedIn, a.openAPI},
+		{"GET", "/current-user/whoami", auth.SignedIn, a.whoami},
+		{"GET", "/users", auth.Admin, a.listUsers},
 
-	r.Get("/projects/{id}/members", adapt(a.listMembers))
-	r.Post("/projects/{id}/members", adapt(a.addMember))
-	r.Delete("/projects/{id}/members/{user_id}", adapt(a.removeMember))
+		{"GET", "/projects", auth.SignedIn, a.listProjects},
+		{"POST", "/projects", auth.Creator, a.createProject},
+		{"GET", "/projects/{id}", auth.ProjectMember, a.getProject},
+		{"PATCH", "/projects/{id}", auth.ProjectManager, a.updateProject},
+		{"DELETE", "/projects/{id}", auth.ProjectManager, a.deleteProject},
+		{"GET", "/projects/{id}/stats", auth.ProjectManager, a.stats},
+		{"GET", "/projects/{id}/agreement", auth.ProjectManager, a.projectAgreement},
+		{"GET", "/projects/{id}/annotators", auth.ProjectManager, a.annotators},
+		{"GET", "/projects/{id}/review", auth.ProjectManager, a.reviewQueue},
+		{"GET", "/projects/{id}/models", auth.ProjectManager, a.listModels},
+		{"POST", "/projects/{id}/models/train", auth.ProjectManager, a.trainModel},
+		{"POST", "/projects/{id}/models/{version_id}/activate", auth.ProjectManager, a.activateModel},
 
-	r.Post("/projects/{id}/import", adapt(a.importTasks))
-	r.Get("/projects/{id}/imports/{import_id}", adapt(a.getImport))
+		{"GET", "/projects/{id}/members", auth.ProjectManager, a.listMembers},
+		{"POST", "/projects/{id}/members", auth.ProjectManager, a.addMember},
+		{"DELETE", "/projects/{id}/members/{user_id}", auth.ProjectManager, a.removeMember},
 
-	r.Get("/projects/{id}/export", adapt(a.exportNow))
-	r.Get("/projects/{id}/exports", adapt(a.listExports))
-	r.Post("/projects/{id}/exports", adapt(a.createExport))
-	r.Get("/projects/{id}/exports/{eid}", adapt(a.getExport))
-	r.Get("/projects/{id}/exports/{eid}/download", adapt(a.downloadExport))
-	r.Get("/audit", adapt(a.auditLog))
+		{"POST", "/projects/{id}/import", auth.ProjectManager, a.importTasks},
+		{"GET", "/projects/{id}/imports/{import_id}", auth.ProjectManager, a.getImport},
 
-	r.Get("/projects/{id}/next", adapt(a.next))
-	r.Get("/projects/{id}/history", adapt(a.history))
+		{"GET", "/projects/{id}/export", auth.ProjectManager, a.exportNow},
+		{"GET", "/projects/{id}/exports", auth.ProjectManager, a.listExports},
+		{"POST", "/projects/{id}/exports", auth.ProjectManager, a.createExport},
+		{"GET", "/projects/{id}/exports/{eid}", auth.ProjectManager, a.getExport},
+		{"GET", "/projects/{id}/exports/{eid}/download", auth.ProjectManager, a.downloadExport},
+		{"GET", "/audit", auth.Admin, a.auditLog},
 
-	r.Get("/tasks", adapt(a.listTasks))
-	r.Post("/tasks", adapt(a.createTask))
-	r.Get("/tasks/{id}", adapt(a.getTask))
-	r.Delete("/tasks/{id}", adapt(a.deleteTask))
-	r.Get("/tasks/{id}/labeling", adapt(a.taskForLabeling))
-	r.Post("/tasks/{id}/annotations", adapt(a.createAnnotation))
-	r.Put("/tasks/{id}/draft", adapt(a.saveDraft))
-	r.Get("/tasks/{id}/agreement", adapt(a.taskAgreement))
-	r.Post("/tasks/{id}/review", adapt(a.review))
+		{"GET", "/projects/{id}/next", auth.ProjectMember, a.next},
+		{"GET", "/projects/{id}/history", auth.ProjectMember, a.history},
 
-	r.Get("/annotations/{id}", adapt(a.getAnnotation))
-	r.Patch("/annotations/{id}", adapt(a.updateAnnotation))
-	r.Delete("/annotations/{id}", adapt(a.deleteAnnotation))
-	r.Patch("/annotations/{id}/ground-truth", adapt(a.setGroundTruth))
+		{"GET", "/tasks", auth.ProjectMember, a.listTasks},
+		{"POST", "/tasks", auth.ProjectManager, a.createTask},
+		{"GET", "/tasks/{id}", auth.ProjectMember, a.getTask},
+		{"DELETE", "/tasks/{id}", auth.ProjectManager, a.deleteTask},
+		{"GET", "/tasks/{id}/labeling", auth.ProjectMember, a.taskForLabeling},
+		{"POST", "/tasks/{id}/annotations", auth.ProjectMember, a.createAnnotation},
+		{"PUT", "/tasks/{id}/draft", auth.ProjectMember, a.saveDraft},
+		{"GET", "/tasks/{id}/agreement", auth.ProjectManager, a.taskAgreement},
+		{"POST", "/tasks/{id}/review", auth.ProjectManager, a.review},
 
-	r.Get("/webhooks", adapt(a.listWebhooks))
-	r.Post("/webhooks", adapt(a.createWebhook))
-	r.Delete("/webhooks/{id}", adapt(a.deleteWebhook))
+		{"GET", "/annotations/{id}", auth.AnnotationOwner, a.getAnnotation},
+		{"PATCH", "/annotations/{id}", auth.AnnotationOwner, a.updateAnnotation},
+		{"DELETE", "/annotations/{id}", auth.AnnotationOwner, a.deleteAnnotation},
+		{"PATCH", "/annotations/{id}/ground-truth", auth.ProjectManager, a.setGroundTruth},
 
-	r.Get("/ml", adapt(a.listBackends))
-	r.Post("/ml", adapt(a.createBackend))
-	r.Post("/ml/{id}/train", adapt(a.trainBackend))
+		{"GET", "/webhooks", auth.ProjectManager, a.listWebhooks},
+		{"POST", "/webhooks", auth.ProjectManager, a.createWebhook},
+		{"DELETE", "/webhooks/{id}", auth.ProjectManager, a.deleteWebhook},
 
-	r.Post("/predictions", adapt(a.createPrediction))
-	r.Get("/predictions", adapt(a.listPredictions))
+		{"GET", "/ml", auth.ProjectManager, a.listBackends},
+		{"POST", "/ml", auth.ProjectManager, a.createBackend},
+		{"POST", "/ml/{id}/train", auth.ProjectManager, a.trainBackend},
+
+		{"POST", "/predictions", auth.ProjectManager, a.createPrediction},
+		{"GET", "/predictions", auth.ProjectMember, a.listPredictions},
+	}
 }

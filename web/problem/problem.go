@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"concord/internal/app"
 	"concord/internal/store"
 )
 
@@ -52,16 +53,27 @@ func NotFound(what string) *Error { return New(http.StatusNotFound, what+" not f
 // Conflict says the request clashes with existing data.
 func Conflict(msg string) *Error { return New(http.StatusConflict, msg) }
 
-// From turns any error into an Error: store.ErrNotFound becomes 404,
+// appStatus is the HTTP status of each kind of domain error.
+var appStatus = map[app.Kind]int{
+	app.NotFound:  http.StatusNotFound,
+	app.Forbidden: http.StatusForbidden,
+	app.Invalid:   http.StatusUnprocessableEntity,
+	app.Conflict:  http.StatusConflict,
+}
+
+// From turns any error into an Error: a domain error (app.Error) gets its kind's status, store.ErrNotFound becomes 404,
 // store.ErrConflict 409, and anything unknown a 500 that hides its cause.
 func From(err error) *Error {
 	var pe *Error
 	var qe *store.QueryError
+	var ae *app.Error
 	switch {
 	case errors.As(err, &pe):
 		return pe
 	case errors.As(err, &qe):
 		return &Error{Status: http.StatusBadRequest, Msg: qe.Msg, Err: err}
+	case errors.As(err, &ae):
+		return &Error{Status: appStatus[ae.Kind], Msg: ae.Msg, Details: ae.Details, Err: ae.Err}
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Msg: "not found", Err: err}
 	case errors.Is(err, store.ErrConflict):
