@@ -43,7 +43,9 @@ func (e *Error) Unwrap() error { return e.Err }
 func ErrNotFound(what string) *Error { return &Error{Kind: NotFound, Msg: what + " not found"} }
 
 // ErrForbidden says the caller may not do this.
-func ErrForbidden() *Error { return &Error{Kind: Forbidden, Msg: "you do not have permission to do this"} }
+func ErrForbidden() *Error {
+	return &Error{Kind: Forbidden, Msg: "you do not have permission to do this"}
+}
 
 // ErrInvalid says the input is refused, with a message saying why and optional details.
 func ErrInvalid(msg string, details any) *Error {
