@@ -59,7 +59,7 @@ func newQueue(t *testing.T, s *store.Store, f store.ProjectFields, n, k int) *qu
 		q.users = append(q.users, u)
 	}
 	for i := range n {
-		task, err := s.CreateTask(ctx, nil, p.ID, map[string]any{"text": fmt.Sprint("task ", i)})
+		task, err := s.CreateTask(ctx, p.ID, map[string]any{"text": fmt.Sprint("task ", i)})
 		if err != nil {
 			t.Fatal(err)
 		}

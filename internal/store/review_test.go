@@ -6,14 +6,11 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 
 	"concord/internal/store"
 	"concord/internal/store/storetest"
 )
 
-// noHook is a Review hook that does nothing.
-func noHook(pgx.Tx) error { return nil }
 
 // TestReview checks each verdict's effect on the annotation, the task's
 // review state and count, and the queue.
@@ -47,7 +44,7 @@ func TestReview(t *testing.T) {
 			q := newQueue(t, s, store.ProjectFields{MaximumAnnotations: 1}, 2, 1)
 			a := q.submit(0, 0, false)
 			for _, v := range tt.verdicts {
-				if err := s.Review(ctx, a.ID, q.mgr.ID, v, "see the guide", labels("fixed"), 1, noHook); err != nil {
+				if err := s.Review(ctx, a.ID, q.mgr.ID, v, "see the guide", labels("fixed"), 1); err != nil {
 					t.Fatalf("%s: %v", v, err)
 				}
 			}
@@ -89,7 +86,7 @@ func TestReviewRejectedResubmit(t *testing.T) {
 	ctx := context.Background()
 	q := newQueue(t, nil, store.ProjectFields{MaximumAnnotations: 1}, 2, 2)
 	a := q.submit(0, 0, false)
-	if err := q.s.Review(ctx, a.ID, q.mgr.ID, store.ReviewReject, "wrong", nil, 1, noHook); err != nil {
+	if err := q.s.Review(ctx, a.ID, q.mgr.ID, store.ReviewReject, "wrong", nil, 1); err != nil {
 		t.Fatal(err)
 	}
 	if got := q.next(0); got != 0 {
@@ -111,24 +108,30 @@ func TestReviewRejectedResubmit(t *testing.T) {
 	}
 }
 
-// TestReviewHookAndMissing checks the hook shares the review's transaction and
-// that an unknown annotation is ErrNotFound.
-func TestReviewHookAndMissing(t *testing.T) {
+// TestReviewRollbackAndMissing checks a review rolls back with the transaction
+// it joins and that an unknown annotation is ErrNotFound.
+func TestReviewRollbackAndMissing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	q := newQueue(t, nil, store.ProjectFields{MaximumAnnotations: 1}, 1, 1)
 	a := q.submit(0, 0, false)
-	boom := errors.New("hook failed")
-	if err := q.s.Review(ctx, a.ID, q.mgr.ID, store.ReviewReject, "x", nil, 1, func(pgx.Tx) error { return boom }); !errors.Is(err, boom) {
-		t.Fatalf("Review = %v, want the hook's error", err)
+	boom := errors.New("later step failed")
+	err := q.s.Transact(ctx, func(tx *store.Store) error {
+		if err := tx.Review(ctx, a.ID, q.mgr.ID, store.ReviewReject, "x", nil, 1); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Transact = %v, want the later step's error", err)
 	}
 	if got, _ := q.s.AnnotationByID(ctx, a.ID); got.ReviewState != "" {
-		t.Fatalf("a review whose hook failed left state %q", got.ReviewState)
+		t.Fatalf("a review whose transaction failed left state %q", got.ReviewState)
 	}
 	if done, _ := q.counters(0); done != 1 {
-		t.Fatalf("a review whose hook failed changed the count to %d", done)
+		t.Fatalf("a review whose transaction failed changed the count to %d", done)
 	}
-	if err := q.s.Review(ctx, a.ID+1000, q.mgr.ID, store.ReviewAccept, "", nil, 1, noHook); !errors.Is(err, store.ErrNotFound) {
+	if err := q.s.Review(ctx, a.ID+1000, q.mgr.ID, store.ReviewAccept, "", nil, 1); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("reviewing a missing annotation: %v, want ErrNotFound", err)
 	}
 }
@@ -150,7 +153,7 @@ func TestReviewQueue(t *testing.T) {
 		}
 	}
 	a1, _ := q.s.TaskAnnotationsForReview(ctx, q.tasks[1])
-	if err := q.s.Review(ctx, a1[0].ID, q.mgr.ID, store.ReviewReject, "", nil, 2, noHook); err != nil {
+	if err := q.s.Review(ctx, a1[0].ID, q.mgr.ID, store.ReviewReject, "", nil, 2); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

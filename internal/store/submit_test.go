@@ -6,7 +6,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 
 	"concord/internal/store"
 	"concord/internal/store/storetest"
@@ -114,30 +113,33 @@ func TestSubmit(t *testing.T) {
 	}
 }
 
-// TestSubmitThen checks that Then runs in the submission's transaction: its
-// failure leaves no annotation and no count behind.
-func TestSubmitThen(t *testing.T) {
+// TestSubmitInTransaction checks that a submission joins the transaction it is
+// made in: a later failure leaves no annotation and no count behind.
+func TestSubmitInTransaction(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	q := newQueue(t, nil, store.ProjectFields{MaximumAnnotations: 1}, 1, 1)
 	boom := errors.New("enqueue failed")
-	var seen int64
-	_, _, err := q.s.Submit(ctx, store.Submission{TaskID: q.tasks[0], UserID: q.users[0].ID, Result: labels("a"),
-		Then: func(tx pgx.Tx, a store.Annotation) error {
-			// The annotation is visible inside the transaction...
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM annotations WHERE id = $1`, a.ID).Scan(&seen); err != nil {
-				return err
-			}
-			return boom
-		}}, 1)
+	var seen int
+	err := q.s.Transact(ctx, func(tx *store.Store) error {
+		a, _, err := tx.Submit(ctx, store.Submission{TaskID: q.tasks[0], UserID: q.users[0].ID, Result: labels("a")}, 1)
+		if err != nil {
+			return err
+		}
+		// The annotation is visible inside the transaction...
+		if got, err := tx.AnnotationByID(ctx, a.ID); err == nil && got.ID == a.ID {
+			seen = 1
+		}
+		return boom
+	})
 	if !errors.Is(err, boom) || seen != 1 {
-		t.Fatalf("Submit = %v (annotation seen by Then: %d); want the hook's error, seen 1", err, seen)
+		t.Fatalf("Transact = %v (annotation seen inside: %d); want the later step's error, seen 1", err, seen)
 	}
 	// ...and gone with it.
 	var n int
 	q.s.Pool.QueryRow(ctx, `SELECT count(*) FROM annotations`).Scan(&n)
 	if done, full := q.counters(0); n != 0 || done != 0 || full {
-		t.Fatalf("after a failed hook: %d annotations, done %d, full %v; want none", n, done, full)
+		t.Fatalf("after a failed transaction: %d annotations, done %d, full %v; want none", n, done, full)
 	}
 }
 
@@ -171,7 +173,7 @@ func TestEditAndDeleteCounts(t *testing.T) {
 			if _, err := q.s.EditAnnotation(ctx, a.ID, store.AnnotationEdit{Result: labels("a")}, 1); err != nil {
 				return err
 			}
-			return q.s.DeleteAnnotation(ctx, a.ID, 1, nil)
+			return q.s.DeleteAnnotation(ctx, a.ID, 1)
 		}, 0, false},
 	}
 	for _, st := range steps {
@@ -182,7 +184,7 @@ func TestEditAndDeleteCounts(t *testing.T) {
 			t.Fatalf("after %s: done %d, full %v; want %d, %v", st.name, done, full, st.done, st.full)
 		}
 	}
-	if err := q.s.DeleteAnnotation(ctx, a.ID, 1, nil); !errors.Is(err, store.ErrNotFound) {
+	if err := q.s.DeleteAnnotation(ctx, a.ID, 1); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("deleting twice: %v, want ErrNotFound", err)
 	}
 	if got := q.next(1); got != 0 {
