@@ -24,7 +24,7 @@ func TestTasksQueryParameter(t *testing.T) {
 	p := e.project(mgr, "Q")
 	var ids []int64
 	for i := range 3 {
-		tk, err := e.store.CreateTask(ctx, nil, p.ID, map[string]any{"text": fmt.Sprint("tweet ", i)})
+		tk, err := e.store.CreateTask(ctx, p.ID, map[string]any{"text": fmt.Sprint("tweet ", i)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -48,7 +48,7 @@ func newTaskFixture(t *testing.T) taskFixture {
 	task := func(pid int64, data string) int64 {
 		var m map[string]any
 		must(json.Unmarshal([]byte(data), &m))
-		tk, err := s.CreateTask(ctx, nil, pid, m)
+		tk, err := s.CreateTask(ctx, pid, m)
 		must(err)
 		return tk.ID
 	}
