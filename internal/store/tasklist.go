@@ -35,7 +35,7 @@ func (s *Store) FindTasks(ctx context.Context, q TaskQuery) ([]TaskRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := all[TaskRow](s.Pool.Query(ctx, sql, args...))
+	rows, err := all[TaskRow](s.db.Query(ctx, sql, args...))
 	return rows, wrap("find tasks", err)
 }
 
@@ -102,7 +102,7 @@ const (
 func (s *Store) CountTasks(ctx context.Context, q TaskQuery) (TaskCount, error) {
 	if len(q.Filters) == 0 && q.Search == "" && !q.Selected.Only && len(q.Selected.Excluded) == 0 {
 		var n int64
-		err := s.Pool.QueryRow(ctx, `SELECT task_count FROM projects WHERE id = $1`, q.ProjectID).Scan(&n)
+		err := s.db.QueryRow(ctx, `SELECT task_count FROM projects WHERE id = $1`, q.ProjectID).Scan(&n)
 		return TaskCount{N: n, Exact: true}, wrap("count tasks", noRows(err))
 	}
 	a := &sqlArgs{}
