@@ -402,15 +402,8 @@ func TestLabelAudioRegion(t *testing.T) {
 	if err != nil || dur <= 0 {
 		t.Fatalf("the task's audio duration: %v %v", dur, err)
 	}
-	wave := w.rect(`document.querySelector('#task-root .wave')`)
 	x0, x1 := 0.2, 0.6
-	w.do("drag a region, label it Speech, transcribe it, submit", 10*time.Second,
-		chromedp.DragAndDropXY(wave.X+wave.W*x0, wave.Y+wave.H/2, wave.X+wave.W*x1, wave.Y+wave.H/2, 8),
-		chromedp.WaitVisible(`#task-root .regions li`),
-		chromedp.KeyEvent("1"),
-		chromedp.KeyEvent(kb.Enter), // to the region's text box
-		chromedp.Poll[chromedp.Void](`document.activeElement && document.activeElement.matches('.ctl-textarea textarea')`),
-		chromedp.KeyEvent("three"))
+	w.transcribeRegion(x0, x1, "three")
 	w.shot("label-audio-region")
 	w.do("submit", 5*time.Second, ctrlEnter())
 	a := w.waitAnnotations(1)[0]
@@ -432,6 +425,20 @@ func TestLabelAudioRegion(t *testing.T) {
 	if texts, _ := text.Value.Text.([]any); text.ID != region.ID || text.FromName != "transcription" || len(texts) != 1 || texts[0] != "three" {
 		t.Errorf("stored transcription %+v for region %q", *text, region.ID)
 	}
+}
+
+// transcribeRegion drags a region over the fractions x0–x1 of the waveform,
+// labels it with the first label (key 1) and types text in its per-region box.
+func (w *workspace) transcribeRegion(x0, x1 float64, text string) {
+	w.t.Helper()
+	wave := w.rect(`document.querySelector('#task-root .wave')`)
+	w.do("drag a region, label it, transcribe it", 10*time.Second,
+		chromedp.DragAndDropXY(wave.X+wave.W*x0, wave.Y+wave.H/2, wave.X+wave.W*x1, wave.Y+wave.H/2, 8),
+		chromedp.WaitVisible(`#task-root .regions li`),
+		chromedp.KeyEvent("1"),
+		chromedp.KeyEvent(kb.Enter), // to the region's text box
+		chromedp.Poll[chromedp.Void](`document.activeElement && document.activeElement.matches('.ctl-textarea textarea')`),
+		chromedp.KeyEvent(text))
 }
 
 // TestLabelSkipBackAndEdit skips a task with a reason, goes back to it with

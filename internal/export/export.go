@@ -67,7 +67,7 @@ type Options struct {
 	// numbers in text data and in the texts of results.
 	Redact bool
 	// Media says how /media/<sha256> data values are written (default: keep,
-	// or filename for COCO, YOLO and VOC); BaseURL prefixes them for MediaURL.
+	// or filename for COCO, YOLO, VOC and the audio formats); BaseURL prefixes them for MediaURL.
 	Media   string
 	BaseURL string
 	// Progress, when set, is called after every ProgressEvery tasks with the number written.
@@ -95,8 +95,9 @@ func Write(w io.Writer, tasks Tasks, opts Options) (Stats, error) {
 	var st Stats
 	if opts.Media == "" {
 		opts.Media = MediaKeep
-		if opts.Format == format.COCO || opts.Format == format.YOLO || opts.Format == format.VOC {
-			opts.Media = MediaFilename
+		switch opts.Format {
+		case format.COCO, format.YOLO, format.VOC, format.AudioCSV, format.AudioJSONL:
+			opts.Media = MediaFilename // rows name the uploaded file, not its hash
 		}
 	}
 	switch opts.Media {

@@ -12,7 +12,10 @@ import (
 // was not cancelled, one row per region: file (the base name of
 // Options.AudioKey's value), start and end in seconds, label (a region's
 // labels joined with ";") and transcription (the texts of the per-region
-// textarea with the region's id, joined with a space). As JSONL each row is
+// textareas with the region's id, joined with a space). A transcription finds
+// its region by id alone, as Concord's workspace writes it; one that carries
+// its own start and end but matches no region is a region of its own (Label
+// Studio's way). As JSONL each row is
 // {"file","start","end","label","transcription"}; as CSV it has that header.
 type audioWriter struct {
 	sink
@@ -53,22 +56,34 @@ func (a *audioWriter) Write(t Task) error {
 	src, _ := t.Data[a.opts.audioKey()].(string)
 	var rows []audioRow
 	index := map[string]int{}
+	row := func(it resultItem) *audioRow {
+		if i, ok := index[it.ID]; ok && it.ID != "" {
+			return &rows[i]
+		}
+		index[it.ID] = len(rows)
+		rows = append(rows, audioRow{File: fileBase(src), Start: *it.Value.Start, End: *it.Value.End})
+		return &rows[len(rows)-1]
+	}
+	// Regions first, then their transcriptions, which may name them by id only.
 	for _, it := range items {
-		if (it.Type != "labels" && it.Type != "textarea") || it.Value.Start == nil || it.Value.End == nil {
+		if it.Type == "labels" && it.Value.Start != nil && it.Value.End != nil {
+			r := row(it)
+			r.Label = joinNonEmpty(r.Label, strings.Join(it.Value.Labels, ";"), ";")
+		}
+	}
+	for _, it := range items {
+		if it.Type != "textarea" {
 			continue
 		}
-		i, ok := index[it.ID]
-		if !ok || it.ID == "" {
-			i = len(rows)
-			index[it.ID] = i
-			rows = append(rows, audioRow{File: fileBase(src), Start: *it.Value.Start, End: *it.Value.End})
-		}
-		r := &rows[i]
-		if it.Type == "labels" {
-			r.Label = joinNonEmpty(r.Label, strings.Join(it.Value.Labels, ";"), ";")
+		var r *audioRow
+		if i, ok := index[it.ID]; ok && it.ID != "" {
+			r = &rows[i]
+		} else if it.Value.Start != nil && it.Value.End != nil {
+			r = row(it)
 		} else {
-			r.Transcription = joinNonEmpty(r.Transcription, strings.Join(it.texts(), " "), " ")
+			continue // a transcription of the whole task, not of a region
 		}
+		r.Transcription = joinNonEmpty(r.Transcription, strings.Join(it.texts(), " "), " ")
 	}
 	for _, r := range rows {
 		if a.cw != nil {

@@ -429,3 +429,27 @@ func TestAudioRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestAudioTranscriptionByRegionID writes transcriptions as Concord's workspace
+// stores them, linked to their region by id without repeating start and end,
+// beside Label Studio's form, an unlinked region's text and a task-wide text.
+func TestAudioTranscriptionByRegionID(t *testing.T) {
+	tasks := []Task{{ID: 1, Data: map[string]any{"audio": "3_theo_5.wav"}, Annotations: []Annotation{{Result: []json.RawMessage{
+		raw(`{"id":"w1","from_name":"transcription","to_name":"audio","type":"textarea","value":{"text":["three"]}}`),
+		raw(`{"id":"w1","from_name":"label","to_name":"audio","type":"labels","value":{"start":0.1,"end":0.4,"labels":["Speech"]}}`),
+		raw(`{"id":"w2","from_name":"label","to_name":"audio","type":"labels","value":{"start":0.5,"end":0.6,"labels":["Noise"]}}`),
+		raw(`{"id":"w3","from_name":"transcription","to_name":"audio","type":"textarea","value":{"start":0.7,"end":0.8,"text":["alone"]}}`),
+		raw(`{"id":"all","from_name":"notes","to_name":"audio","type":"textarea","value":{"text":["a note on the whole file"]}}`),
+	}}}}}
+	want := "file,start,end,label,transcription\n" +
+		"3_theo_5.wav,0.1,0.4,Speech,three\n" +
+		"3_theo_5.wav,0.5,0.6,Noise,\n" +
+		"3_theo_5.wav,0.7,0.8,,alone\n"
+	if got := string(write(t, AudioCSV, Options{}, tasks)); got != want {
+		t.Errorf("AUDIO_CSV:\n%s\nwant:\n%s", got, want)
+	}
+	lines := strings.Split(strings.TrimSpace(string(write(t, AudioJSONL, Options{}, tasks))), "\n")
+	if len(lines) != 3 || lines[0] != `{"file":"3_theo_5.wav","start":0.1,"end":0.4,"label":"Speech","transcription":"three"}` {
+		t.Errorf("AUDIO_JSONL:\n%s", strings.Join(lines, "\n"))
+	}
+}
