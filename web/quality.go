@@ -43,11 +43,14 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range days {
 		d.PerDay = append(d.PerDay, view.Point{Label: c.Day.Format("Jan 2"), Value: float64(c.Count)})
 	}
-	if rep == nil {
+	if rep != nil && rep.Failure != nil {
+		d.Failure, d.FailedAt = rep.Failure.Error, &rep.Failure.At
+	}
+	if rep == nil || rep.ComputedAt == nil {
 		return render(w, r, http.StatusOK, view.Quality(s.page(r, "Quality of "+p.Title), d))
 	}
-	at := rep.ComputedAt
-	d.Computed, d.Kind, d.Control, d.Annotated, d.Compared = &at, rep.Kind, rep.Control, rep.Tasks, rep.Compared
+	d.Computed, d.Kind, d.Control, d.Annotated, d.Compared = rep.ComputedAt, rep.Kind, rep.Control, rep.Tasks, rep.Compared
+	d.Notes = rep.Notes
 	for _, m := range metricNames {
 		if v, ok := rep.Project[m.key].(float64); ok {
 			d.Metrics = append(d.Metrics, view.Metric{Name: m.name, Value: fmt.Sprintf("%.3f", v)})

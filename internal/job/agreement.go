@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"math"
 	"sort"
 	"time"
@@ -38,10 +40,12 @@ func (AgreementArgs) InsertOpts() river.InsertOpts {
 
 // AgreementWorker recomputes a project's agreement: per task, per label, per
 // annotator (against each other, the consensus and the ground truth) and for
-// the project, and stores it.
+// the project, and stores it. A failure is logged and kept for the quality
+// page until the next success.
 type AgreementWorker struct {
 	river.WorkerDefaults[AgreementArgs]
 	store *store.Store
+	log   *slog.Logger
 }
 
 // Report is a project's agreement, as stored and served.
@@ -54,6 +58,7 @@ type Report struct {
 	Labels     []LabelStat     `json:"labels"`
 	Annotators []AnnotatorStat `json:"annotators"`
 	Pairs      []PairStat      `json:"pairs"`
+	Notes      []string        `json:"notes,omitempty"` // what the figures left out, and why
 }
 
 // LabelStat is one label's share and agreement.
@@ -85,9 +90,32 @@ type PairStat struct {
 	Matrix [][]int  `json:"confusion,omitempty"`
 }
 
+// errBusy says another computation of the project's agreement is running.
+var errBusy = errors.New("agreement: another computation of this project runs")
+
 // Work runs the job.
 func (w *AgreementWorker) Work(ctx context.Context, j *river.Job[AgreementArgs]) error {
-	p, err := w.store.ProjectByID(ctx, j.Args.ProjectID)
+	err := w.compute(ctx, j.Args.ProjectID)
+	if errors.Is(err, errBusy) {
+		return river.JobSnooze(agreementDelay)
+	}
+	if err != nil && ctx.Err() == nil {
+		w.log.Error("agreement failed", "project_id", j.Args.ProjectID, "attempt", j.Attempt, "error", err)
+		if rerr := w.store.RecordAgreementFailure(ctx, j.Args.ProjectID, err.Error()); rerr != nil {
+			w.log.Error("agreement failure not recorded", "project_id", j.Args.ProjectID, "error", rerr)
+		}
+	}
+	return err
+}
+
+// compute measures and stores one project's agreement; a panic becomes its error.
+func (w *AgreementWorker) compute(ctx context.Context, projectID int64) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("agreement: internal error: %v", v)
+		}
+	}()
+	p, err := w.store.ProjectByID(ctx, projectID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -104,7 +132,7 @@ func (w *AgreementWorker) Work(ctx context.Context, j *river.Job[AgreementArgs])
 		return err
 	}
 	if !ok {
-		return river.JobSnooze(agreementDelay)
+		return errBusy
 	}
 	defer release()
 	var tasks []store.TaskAnnotations
@@ -114,7 +142,12 @@ func (w *AgreementWorker) Work(ctx context.Context, j *river.Job[AgreementArgs])
 	}); err != nil {
 		return err
 	}
-	rep, ids, values := computeAgreement(cfg.Controls[0], tasks)
+	parsed, notes, err := parseTasks(tasks)
+	if err != nil {
+		return err
+	}
+	rep, ids, values := computeAgreement(cfg.Controls[0], parsed)
+	rep.Notes = append(notes, rep.Notes...)
 	raw, err := json.Marshal(rep)
 	if err != nil {
 		return err
@@ -132,6 +165,57 @@ func (w *AgreementWorker) Work(ctx context.Context, j *river.Job[AgreementArgs])
 	return nil
 }
 
+// taskResults is one task's annotations with their results parsed.
+type taskResults struct {
+	TaskID      int64
+	Annotations []annotationResults
+}
+
+type annotationResults struct {
+	store.AnnotationLabels
+	Results []labeling.Result
+}
+
+// parseTasks parses every annotation's result (one that does not parse is an
+// error naming it) and keeps, per task, one annotation per annotator: the
+// latest, besides ground truth. The note says how many were left out.
+func parseTasks(tasks []store.TaskAnnotations) ([]taskResults, []string, error) {
+	out := make([]taskResults, len(tasks))
+	dropped, affected := 0, 0
+	for i, t := range tasks {
+		out[i].TaskID = t.TaskID
+		latest := map[int64]int{} // annotator → index in out[i].Annotations
+		before := dropped
+		for _, a := range t.Annotations {
+			var rs []labeling.Result
+			if err := json.Unmarshal(a.Result, &rs); err != nil {
+				return nil, nil, fmt.Errorf("annotation %d of task %d: its result is not a list of result items: %w", a.ID, t.TaskID, err)
+			}
+			ar := annotationResults{AnnotationLabels: a, Results: rs}
+			if a.GroundTruth {
+				out[i].Annotations = append(out[i].Annotations, ar)
+				continue
+			}
+			if k, ok := latest[a.UserID]; ok {
+				out[i].Annotations[k] = ar // annotations come in id order: the later wins
+				dropped++
+				continue
+			}
+			latest[a.UserID] = len(out[i].Annotations)
+			out[i].Annotations = append(out[i].Annotations, ar)
+		}
+		if dropped > before {
+			affected++
+		}
+	}
+	var notes []string
+	if dropped > 0 {
+		notes = append(notes, fmt.Sprintf("%d annotations left out on %d tasks: one annotator annotated the same task more than once "+
+			"(for example annotations imported under one account); only each annotator's latest annotation of a task counts", dropped, affected))
+	}
+	return out, notes, nil
+}
+
 // EnqueueAgreement asks, in tx, for the project's agreement to be recomputed soon.
 func EnqueueAgreement(ctx context.Context, jobs *Client, tx *store.Store, projectID int64) error {
 	return Insert(ctx, jobs, tx, AgreementArgs{ProjectID: projectID})
@@ -139,7 +223,7 @@ func EnqueueAgreement(ctx context.Context, jobs *Client, tx *store.Store, projec
 
 // computeAgreement measures one control over the tasks' annotations; it
 // returns the report and each compared task's agreement.
-func computeAgreement(c labeling.Control, tasks []store.TaskAnnotations) (Report, []int64, []float64) {
+func computeAgreement(c labeling.Control, tasks []taskResults) (Report, []int64, []float64) {
 	rep := Report{Control: c.Name, Tasks: len(tasks), Project: map[string]any{}}
 	// Annotators, in order of first appearance; their lead times.
 	coder := map[int64]int{}
@@ -181,7 +265,7 @@ func computeAgreement(c labeling.Control, tasks []store.TaskAnnotations) (Report
 
 // classification rates every annotation by its first choice (or rating) and
 // computes the ratings-based metrics.
-func classification(c labeling.Control, tasks []store.TaskAnnotations, coder map[int64]int, users []int64, stats []AnnotatorStat,
+func classification(c labeling.Control, tasks []taskResults, coder map[int64]int, users []int64, stats []AnnotatorStat,
 	rep *Report, ids *[]int64, values *[]float64) {
 	cats := map[string]int{}
 	var labels []string
@@ -195,7 +279,7 @@ func classification(c labeling.Control, tasks []store.TaskAnnotations, coder map
 	for u, t := range tasks {
 		g := agreement.Missing
 		for _, a := range t.Annotations {
-			v, ok := firstValue(c, a.Result)
+			v, ok := firstValue(c, a.Results)
 			if !ok {
 				continue
 			}
@@ -297,11 +381,7 @@ func classification(c labeling.Control, tasks []store.TaskAnnotations, coder map
 }
 
 // firstValue is the first choice (or the rating) an annotation gives the control.
-func firstValue(c labeling.Control, raw json.RawMessage) (string, bool) {
-	var rs []labeling.Result
-	if json.Unmarshal(raw, &rs) != nil {
-		return "", false
-	}
+func firstValue(c labeling.Control, rs []labeling.Result) (string, bool) {
 	for _, r := range rs {
 		if r.FromName != c.Name {
 			continue
@@ -329,14 +409,13 @@ func structuredKind(c labeling.Control) string {
 
 // structured compares annotations pairwise by F1 of their regions (spans,
 // boxes, audio regions at IoU ≥ 0.5) or by 1 − CER of their text.
-func structured(c labeling.Control, tasks []store.TaskAnnotations, coder map[int64]int, stats []AnnotatorStat, rep *Report, ids *[]int64, values *[]float64) {
+func structured(c labeling.Control, tasks []taskResults, coder map[int64]int, stats []AnnotatorStat, rep *Report, ids *[]int64, values *[]float64) {
 	sum, n := make([]float64, len(stats)), make([]int, len(stats))
 	labelCount := map[string]int{}
 	for _, t := range tasks {
 		var parsed [][]labeling.Result
 		for _, a := range t.Annotations {
-			var rs []labeling.Result
-			json.Unmarshal(a.Result, &rs)
+			rs := a.Results
 			parsed = append(parsed, rs)
 			for _, r := range rs {
 				if r.FromName == c.Name {

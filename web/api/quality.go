@@ -13,25 +13,38 @@ import (
 	"concord/web/problem"
 )
 
-// agreementJSON is a project's agreement report, annotators named by e-mail.
+// agreementJSON is a project's agreement report, annotators named by e-mail,
+// and the last failure to compute it, if any since.
 type agreementJSON struct {
 	job.Report
-	Emails     map[int64]string `json:"emails"`
-	ComputedAt time.Time        `json:"computed_at"`
+	Emails     map[int64]string  `json:"emails"`
+	ComputedAt *time.Time        `json:"computed_at"` // nil: no report yet
+	Failure    *agreementFailure `json:"failure,omitempty"`
 }
 
-// Agreement reads a project's latest agreement report (nil before the first).
+// agreementFailure is why the latest computation of agreement failed.
+type agreementFailure struct {
+	Error string    `json:"error"`
+	At    time.Time `json:"at"`
+}
+
+// Agreement reads a project's latest agreement report and failure (nil before the first of either).
 func (a *API) Agreement(r *http.Request, p store.Project) (*agreementJSON, error) {
-	raw, at, err := a.store.AgreementReport(r.Context(), p.ID)
+	st, err := a.store.AgreementReport(r.Context(), p.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := &agreementJSON{ComputedAt: at, Emails: map[int64]string{}}
-	if err := json.Unmarshal(raw, &out.Report); err != nil {
-		return nil, err
+	out := &agreementJSON{ComputedAt: st.ComputedAt, Emails: map[int64]string{}}
+	if st.Error != "" && st.FailedAt != nil {
+		out.Failure = &agreementFailure{Error: st.Error, At: *st.FailedAt}
+	}
+	if st.Report != nil {
+		if err := json.Unmarshal(st.Report, &out.Report); err != nil {
+			return nil, err
+		}
 	}
 	ms, err := a.store.Members(r.Context(), p.ID)
 	if err != nil {
