@@ -1,13 +1,13 @@
 package web
 
 import (
+	"concord/internal/agreement"
 	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
 
 	"concord/internal/auth"
-	"concord/internal/job"
 	"concord/web/view"
 )
 
@@ -72,7 +72,7 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range stats.Annotators {
 		today[a.UserID] = a.Today
 	}
-	annotators := append([]job.AnnotatorStat(nil), rep.Annotators...)
+	annotators := append([]agreement.AnnotatorStat(nil), rep.Annotators...)
 	sort.SliceStable(annotators, func(i, j int) bool { return lessAgreement(annotators[i].WithOthers, annotators[j].WithOthers) })
 	for _, a := range annotators {
 		gold := "—"
@@ -125,7 +125,7 @@ func lessAgreement(a, b *float64) bool {
 	return *a < *b
 }
 
-func agreeOf(pairs []job.PairStat, a, b int64) float64 {
+func agreeOf(pairs []agreement.PairStat, a, b int64) float64 {
 	for _, p := range pairs {
 		if p.A == a && p.B == b {
 			return p.Agree
