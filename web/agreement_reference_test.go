@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"concord/internal/agreement"
 	"concord/internal/fixture"
 	"concord/internal/store"
 )
@@ -125,9 +126,11 @@ func TestAgreementReferenceValues(t *testing.T) {
 	}
 
 	type metric struct {
-		Value  *float64 `json:"value"`
-		Reason string   `json:"reason"`
-		Tasks  int      `json:"tasks_compared"`
+		Value    *float64                      `json:"value"`
+		Reason   string                        `json:"reason"`
+		Tasks    int                           `json:"tasks_compared"`
+		Interval *agreement.ConfidenceInterval `json:"interval"`
+		SE       *float64                      `json:"standard_error"`
 	}
 	get := func(control, name string) (int, metric, string) {
 		var m metric
@@ -163,12 +166,33 @@ func TestAgreementReferenceValues(t *testing.T) {
 			t.Errorf("%s %s: %d %s, want %v", c.control, c.metric, code, raw, c.want)
 		}
 	}
+	// Uncertainty: α's bootstrap interval is Krippendorff's procedure with the
+	// fixed seed (the same as computed here from the file), Fleiss' κ has a
+	// standard error.
+	r, err := agreement.RatingsFromValues(krippendorffTable(units))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := agreement.BootstrapAlpha(r, agreement.Interval, agreement.BootstrapOptions{})
+	if _, m, raw := get("score", "alpha_interval"); m.Interval == nil || *m.Interval != want || !(m.Interval.Low < *m.Value && *m.Value < m.Interval.High) {
+		t.Errorf("interval of α interval: %s, want %+v", raw, want)
+	}
+	b := e.browser()
+	b.signIn("manager@x.org")
+	if code, html := b.get(fmt.Sprintf("/projects/%d/quality", p.ID)); code != 200 || !strings.Contains(html, "Agreement per control") ||
+		!strings.Contains(html, fmt.Sprintf("[%.3f, %.3f]", want.Low, want.High)) {
+		t.Errorf("the quality page (%d) does not show α interval's interval [%.3f, %.3f]", code, want.Low, want.High)
+	}
+	if _, m, raw := get("score", "fleiss_kappa"); m.SE == nil || *m.SE <= 0 || *m.SE > 0.2 {
+		t.Errorf("Fleiss' κ of score: %s, want a standard error", raw)
+	}
 	// Pairwise κ of the two diagnosis raters, against irrCAC.
 	var rep struct {
 		Controls []struct {
 			Control string `json:"control"`
 			Pairs   []struct {
 				Kappa          *float64 `json:"cohen_kappa"`
+				KappaSE        *float64 `json:"cohen_kappa_se"`
 				KappaQuadratic *float64 `json:"cohen_kappa_quadratic"`
 				Tasks          int      `json:"tasks"`
 			} `json:"pairs"`
@@ -182,8 +206,9 @@ func TestAgreementReferenceValues(t *testing.T) {
 		}
 		found = true
 		if len(c.Pairs) != 1 || c.Pairs[0].Tasks != 100 || c.Pairs[0].Kappa == nil || c.Pairs[0].KappaQuadratic == nil ||
-			math.Abs(*c.Pairs[0].Kappa-0.7964094) > 5e-8 || math.Abs(*c.Pairs[0].KappaQuadratic-0.8921569) > 5e-8 {
-			t.Errorf("diagnosis pairs %+v, want κ 0.7964094 and quadratic κ 0.8921569 over 100 tasks", c.Pairs)
+			math.Abs(*c.Pairs[0].Kappa-0.7964094) > 5e-8 || math.Abs(*c.Pairs[0].KappaQuadratic-0.8921569) > 5e-8 ||
+			c.Pairs[0].KappaSE == nil || math.Abs(*c.Pairs[0].KappaSE-0.05891072) > 5e-9 {
+			t.Errorf("diagnosis pairs %+v, want κ 0.7964094 (SE 0.05891072) and quadratic κ 0.8921569 over 100 tasks", c.Pairs)
 		}
 	}
 	if !found {
@@ -218,4 +243,20 @@ func jsonRoundTrip(v any, out any) (string, error) {
 		return "", err
 	}
 	return string(b), json.Unmarshal(b, out)
+}
+
+// krippendorffTable turns the reference rows (observer, then one column per
+// unit) into the units × coders table of agreement.RatingsFromValues.
+func krippendorffTable(rows [][]string) [][]float64 {
+	table := make([][]float64, len(rows[0])-1)
+	for u := range table {
+		for _, row := range rows {
+			v := math.NaN()
+			if row[u+1] != "" {
+				v, _ = strconv.ParseFloat(row[u+1], 64)
+			}
+			table[u] = append(table[u], v)
+		}
+	}
+	return table
 }

@@ -16,7 +16,32 @@ var metricNames = []struct{ key, name string }{
 	{"mean_task_agreement", "Mean task agreement"},
 	{"percent_agreement", "Percent agreement"},
 	{"krippendorff_alpha", "Krippendorff's α (nominal)"},
+	{"alpha_ordinal", "Krippendorff's α (ordinal)"},
+	{"alpha_interval", "Krippendorff's α (interval)"},
+	{"alpha_ratio", "Krippendorff's α (ratio)"},
+	{"alpha_jaccard", "Krippendorff's α (Jaccard distance)"},
+	{"alpha_masi", "Krippendorff's α (MASI distance)"},
 	{"fleiss_kappa", "Fleiss' κ"},
+}
+
+// metricsOf formats a control's figures in the order of metricNames, each
+// with its interval or standard error, and the undefined ones with their reason.
+func metricsOf(c agreement.ControlReport) (defined, undefined []view.Metric) {
+	for _, m := range metricNames {
+		if v, ok := c.Project[m.key].(float64); ok {
+			line := view.Metric{Name: m.name, Value: fmt.Sprintf("%.3f", v)}
+			if ci, ok := c.Intervals[m.key]; ok {
+				line.Uncertainty = fmt.Sprintf("[%.3f, %.3f]", ci.Low, ci.High)
+			}
+			if se, ok := c.StandardErrors[m.key]; ok {
+				line.Uncertainty = fmt.Sprintf("± %.3f", se)
+			}
+			defined = append(defined, line)
+		} else if why, ok := c.Undefined[m.key]; ok {
+			undefined = append(undefined, view.Metric{Name: m.name, Value: why})
+		}
+	}
+	return defined, undefined
 }
 
 // qualityPage is the project's quality dashboard: progress per day, labels,
@@ -51,10 +76,10 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Computed, d.Kind, d.Control, d.Annotated, d.Compared = rep.ComputedAt, rep.Kind, rep.Control, rep.Tasks, rep.Compared
 	d.Notes = rep.Notes
-	for _, m := range metricNames {
-		if v, ok := rep.Project[m.key].(float64); ok {
-			d.Metrics = append(d.Metrics, view.Metric{Name: m.name, Value: fmt.Sprintf("%.3f", v)})
-		}
+	d.Metrics, _ = metricsOf(rep.ControlReport)
+	for _, c := range rep.Controls {
+		defined, undefined := metricsOf(c)
+		d.Controls = append(d.Controls, view.ControlLine{Name: c.Control, Kind: c.Kind, Compared: c.Compared, Metrics: defined, Undefined: undefined})
 	}
 	for _, l := range rep.Labels {
 		d.Distribution = append(d.Distribution, view.Bar{Label: l.Label, Value: float64(l.Count)})
@@ -110,7 +135,7 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		a, b := email(d.PairA), email(d.PairB)
-		d.Pair = &view.PairLine{A: a, B: b, Tasks: pr.Tasks, Agree: fmt.Sprintf("%.3f", pr.Agree), Kappa: fixed3(pr.Kappa),
+		d.Pair = &view.PairLine{A: a, B: b, Tasks: pr.Tasks, Agree: fmt.Sprintf("%.3f", pr.Agree), Kappa: kappaText(pr.Kappa, pr.KappaSE),
 			Matrix: view.Heatmap{Caption: fmt.Sprintf("Confusion matrix: rows are %s's labels, columns %s's; the diagonal is agreement.", a, b),
 				RowTitle: a, ColTitle: b, Rows: labels, Cols: labels, Cells: m}}
 	}
@@ -162,4 +187,12 @@ func queryID(r *http.Request, key string) int64 {
 		return 0
 	}
 	return id
+}
+
+// kappaText is a κ with its standard error, "—" when undefined.
+func kappaText(k, se *float64) string {
+	if k != nil && se != nil {
+		return fmt.Sprintf("%.3f ± %.3f", *k, *se)
+	}
+	return fixed3(k)
 }

@@ -52,10 +52,14 @@ type ControlReport struct {
 	Compared int            `json:"tasks_compared"` // with two annotations or more
 	Project  map[string]any `json:"project"`
 	// Undefined names each figure of this scale that has no value, and why.
-	Undefined  map[string]string `json:"undefined,omitempty"`
-	Labels     []LabelStat       `json:"labels"`
-	Annotators []AnnotatorStat   `json:"annotators"`
-	Pairs      []PairStat        `json:"pairs"`
+	Undefined map[string]string `json:"undefined,omitempty"`
+	// Intervals holds a bootstrap confidence interval of each α (see [BootstrapAlpha]).
+	Intervals map[string]ConfidenceInterval `json:"intervals,omitempty"`
+	// StandardErrors holds the standard error of each κ (see [FleissKappaSE]).
+	StandardErrors map[string]float64 `json:"standard_errors,omitempty"`
+	Labels         []LabelStat        `json:"labels"`
+	Annotators     []AnnotatorStat    `json:"annotators"`
+	Pairs          []PairStat         `json:"pairs"`
 
 	taskAgreement map[int64]float64
 }
@@ -90,8 +94,12 @@ type PairStat struct {
 	Kappa          *float64 `json:"cohen_kappa,omitempty"`
 	KappaLinear    *float64 `json:"cohen_kappa_linear,omitempty"`
 	KappaQuadratic *float64 `json:"cohen_kappa_quadratic,omitempty"`
-	Agree          float64  `json:"agreement"`
-	Matrix         [][]int  `json:"confusion,omitempty"`
+	// Standard errors of the three κ (see [KappaSE]).
+	KappaSE          *float64 `json:"cohen_kappa_se,omitempty"`
+	KappaLinearSE    *float64 `json:"cohen_kappa_linear_se,omitempty"`
+	KappaQuadraticSE *float64 `json:"cohen_kappa_quadratic_se,omitempty"`
+	Agree            float64  `json:"agreement"`
+	Matrix           [][]int  `json:"confusion,omitempty"`
 }
 
 // Measure computes the agreement of every control over the tasks.
@@ -128,7 +136,8 @@ func Measure(controls []labeling.Control, tasks []Task) Report {
 
 // measureControl measures one control.
 func measureControl(c labeling.Control, tasks []Task) ControlReport {
-	cr := ControlReport{Control: c.Name, Tasks: len(tasks), Project: map[string]any{}, Undefined: map[string]string{}, taskAgreement: map[int64]float64{}}
+	cr := ControlReport{Control: c.Name, Tasks: len(tasks), Project: map[string]any{}, Undefined: map[string]string{},
+		Intervals: map[string]ConfidenceInterval{}, StandardErrors: map[string]float64{}, taskAgreement: map[int64]float64{}}
 	coder := map[int64]int{}
 	var users []int64
 	lead := map[int64][]float64{}
@@ -176,6 +185,12 @@ func measureControl(c labeling.Control, tasks []Task) ControlReport {
 	if len(cr.Undefined) == 0 {
 		cr.Undefined = nil
 	}
+	if len(cr.Intervals) == 0 {
+		cr.Intervals = nil
+	}
+	if len(cr.StandardErrors) == 0 {
+		cr.StandardErrors = nil
+	}
 	return cr
 }
 
@@ -198,6 +213,13 @@ func (cr *ControlReport) set(key string, v float64, err error) {
 		cr.Undefined[key] = reason(err)
 	default:
 		cr.Undefined[key] = "undefined"
+	}
+}
+
+// setInterval records a bootstrap interval of a figure that has a value.
+func (cr *ControlReport) setInterval(key string, ci ConfidenceInterval, err error) {
+	if _, ok := cr.Project[key]; ok && err == nil {
+		cr.Intervals[key] = ci
 	}
 }
 

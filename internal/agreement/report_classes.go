@@ -126,22 +126,27 @@ func measureClasses(c labeling.Control, tasks []Task, coder map[int64]int, users
 	}
 	v, err := PercentAgreement(r)
 	cr.set("percent_agreement", v, err)
-	v, err = Alpha(r, Nominal)
-	cr.set("krippendorff_alpha", v, err)
+	alpha := func(key string, level Level) {
+		v, err := Alpha(r, level)
+		cr.set(key, v, err)
+		ci, err := BootstrapAlpha(r, level, BootstrapOptions{})
+		cr.setInterval(key, ci, err)
+	}
+	alpha("krippendorff_alpha", Nominal)
 	if numeric {
-		v, err = Alpha(r, Ordinal)
-		cr.set("alpha_ordinal", v, err)
-		v, err = Alpha(r, Interval)
-		cr.set("alpha_interval", v, err)
+		alpha("alpha_ordinal", Ordinal)
+		alpha("alpha_interval", Interval)
 		if values[0] < 0 {
 			cr.Undefined["alpha_ratio"] = fmt.Sprintf("ratio α needs values of 0 or more, and %v was given", values[0])
 		} else {
-			v, err = Alpha(r, Ratio)
-			cr.set("alpha_ratio", v, err)
+			alpha("alpha_ratio", Ratio)
 		}
 	}
 	f, err := FleissKappa(r)
 	cr.set("fleiss_kappa", f.Kappa, err)
+	if se, err := FleissKappaSE(r); err == nil && cr.Project["fleiss_kappa"] != nil {
+		cr.StandardErrors["fleiss_kappa"] = se
+	}
 	if err == nil {
 		for i := range cr.Labels {
 			if i < len(f.PerLabel) && !math.IsNaN(f.PerLabel[i]) {
@@ -186,16 +191,10 @@ func measureClasses(c labeling.Control, tasks []Task, coder map[int64]int, users
 			continue
 		}
 		ps := PairStat{A: users[pc.A], B: users[pc.B], Tasks: n, Agree: float64(same) / float64(n), Matrix: pc.Table}
-		if k, err := pc.Kappa(Unweighted); err == nil && !math.IsNaN(k) {
-			ps.Kappa = ptr(k)
-		}
+		ps.Kappa, ps.KappaSE = kappaWithSE(pc.Table, Unweighted)
 		if numeric {
-			if k, err := pc.Kappa(Linear); err == nil && !math.IsNaN(k) {
-				ps.KappaLinear = ptr(k)
-			}
-			if k, err := pc.Kappa(Quadratic); err == nil && !math.IsNaN(k) {
-				ps.KappaQuadratic = ptr(k)
-			}
+			ps.KappaLinear, ps.KappaLinearSE = kappaWithSE(pc.Table, Linear)
+			ps.KappaQuadratic, ps.KappaQuadraticSE = kappaWithSE(pc.Table, Quadratic)
 		}
 		cr.Pairs = append(cr.Pairs, ps)
 		for _, c := range []int{pc.A, pc.B} {
@@ -258,4 +257,17 @@ func consensusOfOthers(r *Ratings) []Accuracy {
 		}
 	}
 	return out
+}
+
+// kappaWithSE is Cohen's κ of a table and its standard error, nil where undefined.
+func kappaWithSE(table [][]int, w Weighting) (kappa, se *float64) {
+	k, err := Kappa(table, w)
+	if err != nil || math.IsNaN(k) {
+		return nil, nil
+	}
+	s, err := KappaSE(table, w)
+	if err != nil || math.IsNaN(s) {
+		return ptr(k), nil
+	}
+	return ptr(k), ptr(s)
 }

@@ -83,10 +83,13 @@ func measureSets(c labeling.Control, tasks []Task, coder map[int64]int, users []
 	}
 	v, err := PercentAgreement(r)
 	cr.set("percent_agreement", v, err)
-	v, err = AlphaDistance(r, func(i, j int) float64 { return JaccardDistance(sets[i], sets[j]) })
-	cr.set("alpha_jaccard", v, err)
-	v, err = AlphaDistance(r, masi)
-	cr.set("alpha_masi", v, err)
+	jaccard := func(i, j int) float64 { return JaccardDistance(sets[i], sets[j]) }
+	for key, d := range map[string]func(i, j int) float64{"alpha_jaccard": jaccard, "alpha_masi": masi} {
+		v, err := AlphaDistance(r, d)
+		cr.set(key, v, err)
+		ci, err := BootstrapAlphaDistance(r, d, BootstrapOptions{})
+		cr.setInterval(key, ci, err)
+	}
 	stats := cr.Annotators
 	if acc, err := CoderAccuracy(r, reference); err == nil {
 		for i := range stats {

@@ -81,7 +81,7 @@ func (a *API) projectAgreement(w http.ResponseWriter, r *http.Request) error {
 
 // agreementMetric answers GET /api/projects/{id}/agreement?control=C&metric=M:
 // one figure of one control (the first when C is not given) with the tasks it
-// rests on, or, when it has no value, the reason; 422 when the control or the
+// rests on and its confidence interval or standard error where it has one, or, when it has no value, the reason; 422 when the control or the
 // metric does not exist or the metric does not fit the control's answers.
 func agreementMetric(w http.ResponseWriter, r *http.Request, p store.Project, rep *agreementJSON) error {
 	cfg, err := labeling.ParseConfig(p.LabelConfig)
@@ -114,6 +114,12 @@ func agreementMetric(w http.ResponseWriter, r *http.Request, p store.Project, re
 		out["reason"] = "not computed yet"
 	case cr.Project[metric] != nil:
 		out["value"], out["tasks_compared"] = cr.Project[metric], cr.Compared
+		if ci, ok := cr.Intervals[metric]; ok {
+			out["interval"] = ci
+		}
+		if se, ok := cr.StandardErrors[metric]; ok {
+			out["standard_error"] = se
+		}
 	case cr.Undefined[metric] != "":
 		out["reason"] = cr.Undefined[metric]
 	default:
