@@ -1,13 +1,13 @@
 package web
 
 import (
+	"concord/internal/agreement"
 	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
 
 	"concord/internal/auth"
-	"concord/internal/job"
 	"concord/web/view"
 )
 
@@ -16,7 +16,32 @@ var metricNames = []struct{ key, name string }{
 	{"mean_task_agreement", "Mean task agreement"},
 	{"percent_agreement", "Percent agreement"},
 	{"krippendorff_alpha", "Krippendorff's α (nominal)"},
+	{"alpha_ordinal", "Krippendorff's α (ordinal)"},
+	{"alpha_interval", "Krippendorff's α (interval)"},
+	{"alpha_ratio", "Krippendorff's α (ratio)"},
+	{"alpha_jaccard", "Krippendorff's α (Jaccard distance)"},
+	{"alpha_masi", "Krippendorff's α (MASI distance)"},
 	{"fleiss_kappa", "Fleiss' κ"},
+}
+
+// metricsOf formats a control's figures in the order of metricNames, each
+// with its interval or standard error, and the undefined ones with their reason.
+func metricsOf(c agreement.ControlReport) (defined, undefined []view.Metric) {
+	for _, m := range metricNames {
+		if v, ok := c.Project[m.key].(float64); ok {
+			line := view.Metric{Name: m.name, Value: fmt.Sprintf("%.3f", v)}
+			if ci, ok := c.Intervals[m.key]; ok {
+				line.Uncertainty = fmt.Sprintf("[%.3f, %.3f]", ci.Low, ci.High)
+			}
+			if se, ok := c.StandardErrors[m.key]; ok {
+				line.Uncertainty = fmt.Sprintf("± %.3f", se)
+			}
+			defined = append(defined, line)
+		} else if why, ok := c.Undefined[m.key]; ok {
+			undefined = append(undefined, view.Metric{Name: m.name, Value: why})
+		}
+	}
+	return defined, undefined
 }
 
 // qualityPage is the project's quality dashboard: progress per day, labels,
@@ -43,15 +68,18 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range days {
 		d.PerDay = append(d.PerDay, view.Point{Label: c.Day.Format("Jan 2"), Value: float64(c.Count)})
 	}
-	if rep == nil {
+	if rep != nil && rep.Failure != nil {
+		d.Failure, d.FailedAt = rep.Failure.Error, &rep.Failure.At
+	}
+	if rep == nil || rep.ComputedAt == nil {
 		return render(w, r, http.StatusOK, view.Quality(s.page(r, "Quality of "+p.Title), d))
 	}
-	at := rep.ComputedAt
-	d.Computed, d.Kind, d.Control, d.Annotated, d.Compared = &at, rep.Kind, rep.Control, rep.Tasks, rep.Compared
-	for _, m := range metricNames {
-		if v, ok := rep.Project[m.key].(float64); ok {
-			d.Metrics = append(d.Metrics, view.Metric{Name: m.name, Value: fmt.Sprintf("%.3f", v)})
-		}
+	d.Computed, d.Kind, d.Control, d.Annotated, d.Compared = rep.ComputedAt, rep.Kind, rep.Control, rep.Tasks, rep.Compared
+	d.Notes = rep.Notes
+	d.Metrics, _ = metricsOf(rep.ControlReport)
+	for _, c := range rep.Controls {
+		defined, undefined := metricsOf(c)
+		d.Controls = append(d.Controls, view.ControlLine{Name: c.Control, Kind: c.Kind, Compared: c.Compared, Metrics: defined, Undefined: undefined})
 	}
 	for _, l := range rep.Labels {
 		d.Distribution = append(d.Distribution, view.Bar{Label: l.Label, Value: float64(l.Count)})
@@ -69,7 +97,7 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range stats.Annotators {
 		today[a.UserID] = a.Today
 	}
-	annotators := append([]job.AnnotatorStat(nil), rep.Annotators...)
+	annotators := append([]agreement.AnnotatorStat(nil), rep.Annotators...)
 	sort.SliceStable(annotators, func(i, j int) bool { return lessAgreement(annotators[i].WithOthers, annotators[j].WithOthers) })
 	for _, a := range annotators {
 		gold := "—"
@@ -107,7 +135,7 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		a, b := email(d.PairA), email(d.PairB)
-		d.Pair = &view.PairLine{A: a, B: b, Tasks: pr.Tasks, Agree: fmt.Sprintf("%.3f", pr.Agree), Kappa: fixed3(pr.Kappa),
+		d.Pair = &view.PairLine{A: a, B: b, Tasks: pr.Tasks, Agree: fmt.Sprintf("%.3f", pr.Agree), Kappa: kappaText(pr.Kappa, pr.KappaSE),
 			Matrix: view.Heatmap{Caption: fmt.Sprintf("Confusion matrix: rows are %s's labels, columns %s's; the diagonal is agreement.", a, b),
 				RowTitle: a, ColTitle: b, Rows: labels, Cols: labels, Cells: m}}
 	}
@@ -122,7 +150,7 @@ func lessAgreement(a, b *float64) bool {
 	return *a < *b
 }
 
-func agreeOf(pairs []job.PairStat, a, b int64) float64 {
+func agreeOf(pairs []agreement.PairStat, a, b int64) float64 {
 	for _, p := range pairs {
 		if p.A == a && p.B == b {
 			return p.Agree
@@ -159,4 +187,12 @@ func queryID(r *http.Request, key string) int64 {
 		return 0
 	}
 	return id
+}
+
+// kappaText is a κ with its standard error, "—" when undefined.
+func kappaText(k, se *float64) string {
+	if k != nil && se != nil {
+		return fmt.Sprintf("%.3f ± %.3f", *k, *se)
+	}
+	return fixed3(k)
 }

@@ -54,3 +54,15 @@ func Levenshtein(a, b string) int {
 	}
 	return row[len(rb)]
 }
+
+// SymmetricCER is the character error rate normalised by the longer of the
+// two strings: the Levenshtein distance over runes divided by the larger rune
+// count, 0 for two empty strings. Unlike [CER] it does not depend on which
+// string is the reference, and it lies in [0, 1].
+func SymmetricCER(a, b string) float64 {
+	n := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
+	if n == 0 {
+		return 0
+	}
+	return float64(Levenshtein(a, b)) / float64(n)
+}

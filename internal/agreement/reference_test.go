@@ -184,3 +184,33 @@ func near(a, b float64) bool {
 	}
 	return math.Abs(a-b) <= 1e-12
 }
+
+// readTable reads a contingency table (rows rater 1, columns rater 2).
+func readTable(t *testing.T, name string) [][]int {
+	t.Helper()
+	var table [][]int
+	for _, row := range readReference(t, name) {
+		var r []int
+		for _, s := range row {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			r = append(r, n)
+		}
+		table = append(table, r)
+	}
+	return table
+}
+
+// TestKappaIrrCAC checks Cohen's κ, unweighted and with quadratic weights,
+// against the documented output of irrCAC's kappa2.table (Gwet) on its
+// cont3x3abstractors dataset.
+func TestKappaIrrCAC(t *testing.T) {
+	table := readTable(t, "irrcac_cont3x3abstractors.csv")
+	for w, want := range map[Weighting]float64{Unweighted: 0.7964094, Quadratic: 0.8921569} {
+		if got := mustKappa(t, table, w); math.Abs(got-want) > 5e-8 {
+			t.Errorf("%v κ = %.8f, irrCAC gives %.7f", w, got, want)
+		}
+	}
+}

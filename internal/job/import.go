@@ -103,7 +103,8 @@ func (w *ImportWorker) Work(ctx context.Context, j *river.Job[ImportArgs]) error
 }
 
 // Finish records the outcome of import im and enqueues the tasks.created event
-// (when jobs is not nil) in tx, the import's transaction, so a crash cannot
+// and, for annotated tasks, the recomputation of agreement (when jobs is not
+// nil) in tx, the import's transaction, so a crash cannot
 // keep the tasks and lose their record or event.
 func Finish(ctx context.Context, jobs *Client, tx *store.Store, im store.Import, rep ingest.Report) error {
 	out, _ := Outcome(rep, nil)
@@ -112,6 +113,11 @@ func Finish(ctx context.Context, jobs *Client, tx *store.Store, im store.Import,
 	}
 	if jobs == nil || rep.TasksCreated == 0 {
 		return nil
+	}
+	if rep.Annotations > 0 {
+		if err := EnqueueAgreement(ctx, jobs, tx, im.ProjectID); err != nil {
+			return err
+		}
 	}
 	return Notify(ctx, jobs, tx, im.ProjectID, EventTasksCreated, map[string]any{"import": im.ID, "count": rep.TasksCreated})
 }

@@ -36,7 +36,7 @@ var oneAtATime = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 const maxWorkers = 4
 
 // workers registers every job kind.
-func workers(st *store.Store, im *ingest.Importer, hc *http.Client) *river.Workers {
+func workers(st *store.Store, im *ingest.Importer, hc *http.Client, log *slog.Logger) *river.Workers {
 	w := river.NewWorkers()
 	river.AddWorker(w, &PruneWorker{store: st})
 	river.AddWorker(w, &ImportWorker{store: st, importer: im})
@@ -44,7 +44,7 @@ func workers(st *store.Store, im *ingest.Importer, hc *http.Client) *river.Worke
 	river.AddWorker(w, &ReapWorker{store: st})
 	river.AddWorker(w, &TrainWorker{store: st, blobs: im.Blobs})
 	river.AddWorker(w, &PrelabelWorker{store: st, blobs: im.Blobs})
-	river.AddWorker(w, &AgreementWorker{store: st})
+	river.AddWorker(w, &AgreementWorker{store: st, log: log})
 	river.AddWorker(w, &WebhookWorker{store: st, http: hc})
 	river.AddWorker(w, &BackendPredictWorker{store: st, http: hc})
 	river.AddWorker(w, &BackendWebhookWorker{store: st, http: hc})
@@ -74,7 +74,7 @@ type Options struct {
 // NewClient makes a River client.
 func NewClient(pool *pgxpool.Pool, st *store.Store, im *ingest.Importer, opts Options, log *slog.Logger) (*Client, error) {
 	// River reports routine progress at info level every few seconds: keep its warnings only.
-	cfg := &river.Config{Workers: workers(st, im, netguard.NewClient(netguard.Options{Allow: opts.Allow, Timeout: 2 * time.Minute})), Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn})}
+	cfg := &river.Config{Workers: workers(st, im, netguard.NewClient(netguard.Options{Allow: opts.Allow, Timeout: 2 * time.Minute}), log), Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn})}
 	if opts.Work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}}
 		cfg.PeriodicJobs = periodic()

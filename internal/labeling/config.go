@@ -17,6 +17,7 @@ const (
 	TypeRectangleLabels = "rectanglelabels"
 	TypeTextArea        = "textarea"
 	TypeRating          = "rating"
+	TypeNumber          = "number"
 )
 
 // The values of a Choices control's choice attribute.
@@ -51,9 +52,10 @@ type Control struct {
 	ToName      string // the object's name
 	Choice      string // for Choices: ChoiceSingle, ChoiceSingleRadio or ChoiceMultiple
 	Required    bool
-	PerRegion   bool   // for TextArea: one text per region of the object
-	MaxRating   int    // for Rating
-	Placeholder string // for TextArea
+	PerRegion   bool     // for TextArea: one text per region of the object
+	MaxRating   int      // for Rating
+	Min, Max    *float64 // for Number: the bounds, when given
+	Placeholder string   // for TextArea
 	Labels      []Label
 	Line        int // where the tag starts in the config
 }

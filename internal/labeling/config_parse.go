@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -84,7 +85,7 @@ func (p *parser) read() error {
 		return &ConfigError{Msg: "no object tag: add a <Text>, <Image> or <Audio>"}
 	}
 	if len(p.cfg.Controls) == 0 {
-		return &ConfigError{Msg: "no control tag: add a <Choices>, <Labels>, <RectangleLabels>, <TextArea> or <Rating>"}
+		return &ConfigError{Msg: "no control tag: add a <Choices>, <Labels>, <RectangleLabels>, <TextArea>, <Rating> or <Number>"}
 	}
 	return nil
 }
@@ -217,6 +218,27 @@ func (p *parser) control(f *frame, attrs map[string]string) error {
 				return &ConfigError{Line: f.line, Tag: f.tag, Msg: fmt.Sprintf("maxRating %q must be a positive whole number", v)}
 			}
 			ctl.MaxRating = n
+		}
+	}
+	if ctl.Type == TypeNumber {
+		for _, k := range []string{"min", "max", "step"} {
+			v, ok := attrs[k]
+			if !ok {
+				continue
+			}
+			n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || math.IsInf(n, 0) || math.IsNaN(n) || (k == "step" && n <= 0) {
+				return &ConfigError{Line: f.line, Tag: f.tag, Msg: fmt.Sprintf("%s %q must be a finite number%s", k, v, map[bool]string{true: " above 0"}[k == "step"])}
+			}
+			switch k {
+			case "min":
+				ctl.Min = &n
+			case "max":
+				ctl.Max = &n
+			}
+		}
+		if ctl.Min != nil && ctl.Max != nil && *ctl.Min > *ctl.Max {
+			return &ConfigError{Line: f.line, Tag: f.tag, Msg: fmt.Sprintf("min %v is above max %v", *ctl.Min, *ctl.Max)}
 		}
 	}
 	f.control = len(p.cfg.Controls)

@@ -134,7 +134,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"doctype", "<!DOCTYPE x>\n<View/>", 1, "", "directives"},
 		{"root not View", text, 1, "Text", "must start with <View>"},
 		{"two roots", "<View>" + text + "<Rating name=\"r\" toName=\"t\"/></View>\n<View/>", 2, "View", "single root"},
-		{"unsupported tag", "<View>\n" + text + "\n  <Foo/>\n</View>", 3, "Foo", "unsupported tag (supported: View, Header, Text, Image, Audio, Choices, Choice, Labels, Label, RectangleLabels, TextArea, Rating)"},
+		{"unsupported tag", "<View>\n" + text + "\n  <Foo/>\n</View>", 3, "Foo", "unsupported tag (supported: View, Header, Text, Image, Audio, Choices, Choice, Labels, Label, RectangleLabels, TextArea, Rating, Number)"},
 		{"unsupported LS tag", "<View>\n<HyperText name=\"h\" value=\"$h\"/></View>", 2, "HyperText", "unsupported tag"},
 		{"namespaced tag", `<View><x:Text xmlns:x="urn:x" name="t" value="$t"/></View>`, 1, "Text", "namespaces are not supported"},
 		{"tag spanning lines reports its first line", "<View>\n" + text + "\n<Polygon\n name=\"p\"\n/></View>", 3, "Polygon", "unsupported tag"},

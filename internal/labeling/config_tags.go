@@ -15,12 +15,12 @@ type tagSpec struct {
 // Supported lists every tag a config may use, in the order error messages name them.
 var supportedTags = []string{
 	"View", "Header", "Text", "Image", "Audio",
-	"Choices", "Choice", "Labels", "Label", "RectangleLabels", "TextArea", "Rating",
+	"Choices", "Choice", "Labels", "Label", "RectangleLabels", "TextArea", "Rating", "Number",
 }
 
 var viewChildren = []string{
 	"View", "Header", "Text", "Image", "Audio",
-	"Choices", "Labels", "RectangleLabels", "TextArea", "Rating",
+	"Choices", "Labels", "RectangleLabels", "TextArea", "Rating", "Number",
 }
 
 var tagSpecs = map[string]*tagSpec{
@@ -36,6 +36,7 @@ var tagSpecs = map[string]*tagSpec{
 	"label":           {name: "Label", attrs: []string{"value", "hotkey", "background", "style"}},
 	"textarea":        {name: "TextArea", attrs: []string{"name", "toName", "required", "placeholder", "perRegion", "rows", "editable", "style"}, control: TypeTextArea},
 	"rating":          {name: "Rating", attrs: []string{"name", "toName", "required", "maxRating", "style"}, control: TypeRating},
+	"number":          {name: "Number", attrs: []string{"name", "toName", "required", "min", "max", "step", "style"}, control: TypeNumber},
 }
 
 // lookupTag finds a tag's spec, ignoring case as Label Studio does.

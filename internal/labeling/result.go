@@ -30,6 +30,7 @@ type Result struct {
 //     Rotation in degrees clockwise about the top-left corner, and RectangleLabels.
 //   - textarea: Texts, marshalled under the same "text" key as a span's Text.
 //   - rating: Rating.
+//   - number: Number.
 //
 // Geometry (x, y, width, height, rotation) is marshalled when any of it is
 // non-zero or RectangleLabels is non-nil; slices are marshalled when non-nil.
@@ -46,6 +47,7 @@ type Value struct {
 	Labels          []string
 	RectangleLabels []string
 	Rating          int
+	Number          *float64 // number: the value of a Number control
 
 	// Extra keeps the fields this package does not model (such as an audio
 	// region's channel) as compact JSON, so they survive a round trip.

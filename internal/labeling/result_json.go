@@ -11,7 +11,7 @@ import (
 
 var (
 	resultKeys = []string{"id", "from_name", "to_name", "type", "value", "original_width", "original_height"}
-	valueKeys  = []string{"start", "end", "x", "y", "width", "height", "rotation", "text", "choices", "labels", "rectanglelabels", "rating"}
+	valueKeys  = []string{"start", "end", "x", "y", "width", "height", "rotation", "text", "choices", "labels", "rectanglelabels", "rating", "number"}
 )
 
 // MarshalJSON writes the result as Label Studio does, followed by its Extra fields.
@@ -102,6 +102,9 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	if v.Rating != 0 {
 		w.field("rating", v.Rating)
 	}
+	if v.Number != nil {
+		w.field("number", *v.Number)
+	}
 	w.extra(v.Extra, valueKeys)
 	return w.close()
 }
@@ -140,6 +143,8 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 			err = json.Unmarshal(raw, &v.RectangleLabels)
 		case "rating":
 			v.Rating, err = wholeNumber(raw)
+		case "number":
+			err = json.Unmarshal(raw, &v.Number)
 		default:
 			v.Extra, err = keepExtra(v.Extra, k, raw)
 		}

@@ -112,6 +112,15 @@ func (v *validator) check(r Result) string {
 		if val.Rating < 1 || val.Rating > ctl.MaxRating {
 			return fmt.Sprintf("rating %d is outside 1..%d", val.Rating, ctl.MaxRating)
 		}
+	case TypeNumber:
+		switch n := val.Number; {
+		case n == nil:
+			return `no "number" in the value`
+		case ctl.Min != nil && *n < *ctl.Min:
+			return fmt.Sprintf("number %v is below the minimum %v", *n, *ctl.Min)
+		case ctl.Max != nil && *n > *ctl.Max:
+			return fmt.Sprintf("number %v is above the maximum %v", *n, *ctl.Max)
+		}
 	}
 	return ""
 }

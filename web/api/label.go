@@ -370,6 +370,9 @@ func (a *API) updateAnnotation(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		if err := job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID); err != nil {
+			return err
+		}
 		return job.Notify(r.Context(), a.jobs, tx, p.ID, job.EventAnnotationUpdated, map[string]any{"annotation": ann.ID, "task": ann.TaskID, "result": ann.Result})
 	})
 	if err != nil {
@@ -385,6 +388,9 @@ func (a *API) deleteAnnotation(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = a.store.Transact(r.Context(), func(tx *store.Store) error {
 		if err := tx.DeleteAnnotation(r.Context(), ann.ID, p.MaximumAnnotations); err != nil {
+			return err
+		}
+		if err := job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID); err != nil {
 			return err
 		}
 		return job.Notify(r.Context(), a.jobs, tx, p.ID, job.EventAnnotationDeleted, map[string]any{"annotation": ann.ID, "task": ann.TaskID})

@@ -1,10 +1,14 @@
 package api
 
 import (
+	"concord/internal/agreement"
+	"concord/internal/labeling"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"concord/internal/auth"
@@ -13,25 +17,38 @@ import (
 	"concord/web/problem"
 )
 
-// agreementJSON is a project's agreement report, annotators named by e-mail.
+// agreementJSON is a project's agreement report, annotators named by e-mail,
+// and the last failure to compute it, if any since.
 type agreementJSON struct {
-	job.Report
-	Emails     map[int64]string `json:"emails"`
-	ComputedAt time.Time        `json:"computed_at"`
+	agreement.Report
+	Emails     map[int64]string  `json:"emails"`
+	ComputedAt *time.Time        `json:"computed_at"` // nil: no report yet
+	Failure    *agreementFailure `json:"failure,omitempty"`
 }
 
-// Agreement reads a project's latest agreement report (nil before the first).
+// agreementFailure is why the latest computation of agreement failed.
+type agreementFailure struct {
+	Error string    `json:"error"`
+	At    time.Time `json:"at"`
+}
+
+// Agreement reads a project's latest agreement report and failure (nil before the first of either).
 func (a *API) Agreement(r *http.Request, p store.Project) (*agreementJSON, error) {
-	raw, at, err := a.store.AgreementReport(r.Context(), p.ID)
+	st, err := a.store.AgreementReport(r.Context(), p.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := &agreementJSON{ComputedAt: at, Emails: map[int64]string{}}
-	if err := json.Unmarshal(raw, &out.Report); err != nil {
-		return nil, err
+	out := &agreementJSON{ComputedAt: st.ComputedAt, Emails: map[int64]string{}}
+	if st.Error != "" && st.FailedAt != nil {
+		out.Failure = &agreementFailure{Error: st.Error, At: *st.FailedAt}
+	}
+	if st.Report != nil {
+		if err := json.Unmarshal(st.Report, &out.Report); err != nil {
+			return nil, err
+		}
 	}
 	ms, err := a.store.Members(r.Context(), p.ID)
 	if err != nil {
@@ -56,7 +73,59 @@ func (a *API) projectAgreement(w http.ResponseWriter, r *http.Request) error {
 	if rep == nil {
 		return writeJSON(w, http.StatusOK, map[string]any{"status": "not computed yet: it is, once tasks have two annotators or ground truth"})
 	}
+	if q := r.URL.Query(); q.Has("metric") || q.Has("control") {
+		return agreementMetric(w, r, p, rep)
+	}
 	return writeJSON(w, http.StatusOK, rep)
+}
+
+// agreementMetric answers GET /api/projects/{id}/agreement?control=C&metric=M:
+// one figure of one control (the first when C is not given) with the tasks it
+// rests on and its confidence interval or standard error where it has one, or, when it has no value, the reason; 422 when the control or the
+// metric does not exist or the metric does not fit the control's answers.
+func agreementMetric(w http.ResponseWriter, r *http.Request, p store.Project, rep *agreementJSON) error {
+	cfg, err := labeling.ParseConfig(p.LabelConfig)
+	if err != nil || len(cfg.Controls) == 0 {
+		return problem.Invalid("the project has no label config to measure", nil)
+	}
+	q := r.URL.Query()
+	ctl := cfg.Controls[0]
+	if name := q.Get("control"); name != "" {
+		var ok bool
+		if ctl, ok = cfg.Control(name); !ok {
+			var names []string
+			for _, c := range cfg.Controls {
+				names = append(names, c.Name)
+			}
+			return problem.Invalid(fmt.Sprintf("control: the label config has no control %q (controls: %s)", name, strings.Join(names, ", ")), nil)
+		}
+	}
+	metric := q.Get("metric")
+	if metric == "" {
+		return problem.Invalid("metric: name the figure to read, e.g. metric=krippendorff_alpha", nil)
+	}
+	if err := agreement.CheckMetric(ctl, metric); err != nil {
+		return problem.Invalid("metric: "+err.Error(), nil)
+	}
+	out := map[string]any{"control": ctl.Name, "metric": metric, "scale": agreement.ScaleOf(ctl)}
+	cr, err := rep.Report.ControlNamed(ctl.Name)
+	switch {
+	case rep.ComputedAt == nil || err != nil:
+		out["reason"] = "not computed yet"
+	case cr.Project[metric] != nil:
+		out["value"], out["tasks_compared"] = cr.Project[metric], cr.Compared
+		if ci, ok := cr.Intervals[metric]; ok {
+			out["interval"] = ci
+		}
+		if se, ok := cr.StandardErrors[metric]; ok {
+			out["standard_error"] = se
+		}
+	case cr.Undefined[metric] != "":
+		out["reason"] = cr.Undefined[metric]
+	default:
+		out["reason"] = "not computed yet"
+	}
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // annotators answers GET /api/projects/{id}/annotators: each annotator's work and quality.
@@ -70,7 +139,7 @@ func (a *API) annotators(w http.ResponseWriter, r *http.Request) error {
 		return writeJSON(w, http.StatusOK, []any{})
 	}
 	type row struct {
-		job.AnnotatorStat
+		agreement.AnnotatorStat
 		Email string `json:"email"`
 	}
 	out := make([]row, len(rep.Annotators))

@@ -168,11 +168,17 @@ func (a *API) getTask(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteTask(w http.ResponseWriter, r *http.Request) error {
-	t, _, err := a.task(r, auth.ManageProject)
+	t, p, err := a.task(r, auth.ManageProject)
 	if err != nil {
 		return err
 	}
-	if err := a.store.DeleteTask(r.Context(), t.ID); err != nil {
+	err = a.store.Transact(r.Context(), func(tx *store.Store) error {
+		if err := tx.DeleteTask(r.Context(), t.ID); err != nil {
+			return err
+		}
+		return job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID)
+	})
+	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
