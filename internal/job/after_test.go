@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -58,7 +59,7 @@ func newProject(t *testing.T, s *store.Store, f store.ProjectFields, tasks, anno
 		pr.users = append(pr.users, u)
 	}
 	for i := range tasks {
-		task, err := s.CreateTask(ctx, nil, p.ID, map[string]any{"text": fmt.Sprint("text ", i)})
+		task, err := s.CreateTask(ctx, p.ID, map[string]any{"text": fmt.Sprint("text ", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,12 +101,12 @@ func TestAfterAnnotation(t *testing.T) {
 		cancelled, gold, hook     bool
 		agreement, train, webhook bool
 	}{
-		{name: "one annotator per task: nothing to compare", fields: store.ProjectFields{MaximumAnnotations: 1, RetrainEvery: 100}},
+		{name: "one annotator per task: agreement (stale values are cleared)", fields: store.ProjectFields{MaximumAnnotations: 1, RetrainEvery: 100}, agreement: true},
 		{name: "overlapping annotators: agreement", fields: store.ProjectFields{MaximumAnnotations: 2, RetrainEvery: 100}, agreement: true},
 		{name: "gold tasks: agreement", fields: store.ProjectFields{MaximumAnnotations: 1, GoldRate: 0.1, RetrainEvery: 100}, agreement: true},
 		{name: "ground truth: agreement", fields: store.ProjectFields{MaximumAnnotations: 1, RetrainEvery: 100}, gold: true, agreement: true},
-		{name: "enough labels since the last training: train", fields: store.ProjectFields{MaximumAnnotations: 1, RetrainEvery: 1}, train: true},
-		{name: "a webhook on annotation.created: its delivery", fields: store.ProjectFields{MaximumAnnotations: 1, RetrainEvery: 100}, hook: true, webhook: true},
+		{name: "enough labels since the last training: train", fields: store.ProjectFields{MaximumAnnotations: 1, RetrainEvery: 1}, train: true, agreement: true},
+		{name: "a webhook on annotation.created: its delivery", fields: store.ProjectFields{MaximumAnnotations: 1, RetrainEvery: 100}, hook: true, webhook: true, agreement: true},
 		{name: "a skip enqueues nothing", fields: store.ProjectFields{MaximumAnnotations: 2, RetrainEvery: 1}, cancelled: true, hook: true},
 	}
 	for i, tt := range tests {
@@ -119,17 +120,20 @@ func TestAfterAnnotation(t *testing.T) {
 			}
 			a := pr.annotate(t, 0, 0, "pos", tt.cancelled)
 			a.GroundTruth = tt.gold
-			tx, err := s.Pool.Begin(ctx)
-			if err != nil {
+			// The checks run inside the transaction, which is then rolled back.
+			rollback := errors.New("rollback")
+			err := s.Transact(ctx, func(tx *store.Store) error {
+				if err := AfterAnnotation(ctx, jobs, tx, pr.p, a); err != nil {
+					return err
+				}
+				check(ctx, t, tx.Tx(), tt.agreement, AgreementArgs{ProjectID: pr.p.ID})
+				check(ctx, t, tx.Tx(), tt.train, TrainArgs{ProjectID: pr.p.ID})
+				check(ctx, t, tx.Tx(), tt.webhook, WebhookArgs{ProjectID: pr.p.ID})
+				return rollback
+			})
+			if !errors.Is(err, rollback) {
 				t.Fatal(err)
 			}
-			defer tx.Rollback(ctx)
-			if err := AfterAnnotation(ctx, jobs, s, tx, pr.p, a); err != nil {
-				t.Fatal(err)
-			}
-			check(ctx, t, tx, tt.agreement, AgreementArgs{ProjectID: pr.p.ID})
-			check(ctx, t, tx, tt.train, TrainArgs{ProjectID: pr.p.ID})
-			check(ctx, t, tx, tt.webhook, WebhookArgs{ProjectID: pr.p.ID})
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertest"
 
+	"concord/internal/agreement"
 	"concord/internal/store"
 	"concord/internal/store/storetest"
 )
@@ -46,12 +47,12 @@ func TestAgreementWorker(t *testing.T) {
 			t.Errorf("task %d: agreement %v, want %v", i, deref(got), deref(want))
 		}
 	}
-	raw, _, err := s.AgreementReport(ctx, pr.p.ID)
+	state, err := s.AgreementReport(ctx, pr.p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep Report
-	if err := json.Unmarshal(raw, &rep); err != nil {
+	var rep agreement.Report
+	if err := json.Unmarshal(state.Report, &rep); err != nil {
 		t.Fatal(err)
 	}
 	if rep.Control != "label" || rep.Tasks != 2 || rep.Compared != 2 || rep.Project["mean_task_agreement"] != 0.5 || len(rep.Pairs) != 1 || rep.Pairs[0].Tasks != 2 {
@@ -80,3 +81,5 @@ func deref(p *float64) any {
 	}
 	return *p
 }
+
+func ptr(v float64) *float64 { return &v }
