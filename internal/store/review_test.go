@@ -6,11 +6,9 @@ import (
 	"slices"
 	"testing"
 
-
 	"concord/internal/store"
 	"concord/internal/store/storetest"
 )
-
 
 // TestReview checks each verdict's effect on the annotation, the task's
 // review state and count, and the queue.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"testing"
 
-
 	"concord/internal/store"
 	"concord/internal/store/storetest"
 )
