@@ -32,7 +32,7 @@ func (s *Server) labelPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, c := range cfg.Controls {
 		lc := view.LabelControl{Name: c.Name, Type: c.Type, ToName: c.ToName, Choice: c.Choice, Required: c.Required,
-			PerRegion: c.PerRegion, MaxRating: c.MaxRating, Placeholder: c.Placeholder, Labels: []view.LabelLabel{}}
+			PerRegion: c.PerRegion, MaxRating: c.MaxRating, Placeholder: c.Placeholder, Header: c.Header, Labels: []view.LabelLabel{}}
 		for _, l := range c.Labels {
 			lc.Labels = append(lc.Labels, view.LabelLabel{Value: l.Value, Hotkey: l.Hotkey, Background: l.Background})
 		}

@@ -56,6 +56,7 @@ type Control struct {
 	MaxRating   int      // for Rating
 	Min, Max    *float64 // for Number: the bounds, when given
 	Placeholder string   // for TextArea
+	Header      string   // the text of the nearest Header before it, if no other control came between: its question
 	Labels      []Label
 	Line        int // where the tag starts in the config
 }

@@ -35,6 +35,7 @@ type parser struct {
 	roots   int
 	names   map[string]int // object and control names seen, with their line
 	hotkeys map[string]int // hotkeys seen (lower case), with their line
+	header  string         // the last Header's text, until a control takes it as its caption
 }
 
 // frame is one open tag.
@@ -142,6 +143,7 @@ func (p *parser) end() error {
 	switch {
 	case f.header != nil:
 		p.cfg.Headers = append(p.cfg.Headers, strings.TrimSpace(f.header.String()))
+		p.header = p.cfg.Headers[len(p.cfg.Headers)-1]
 	case f.control >= 0 && len(f.spec.children) > 0 && len(p.cfg.Controls[f.control].Labels) == 0:
 		return &ConfigError{Line: f.line, Tag: f.tag, Msg: fmt.Sprintf("needs at least one <%s>", f.spec.children[0])}
 	}
@@ -242,6 +244,7 @@ func (p *parser) control(f *frame, attrs map[string]string) error {
 		}
 	}
 	f.control = len(p.cfg.Controls)
+	ctl.Header, p.header = p.header, ""
 	p.cfg.Controls = append(p.cfg.Controls, ctl)
 	return nil
 }

@@ -52,7 +52,7 @@ func TestParseConfigFull(t *testing.T) {
 			{Name: "title", Type: ObjectText, Value: "text", Line: 29},
 		},
 		Controls: []Control{
-			{Name: "sentiment", Type: TypeChoices, ToName: "text", Choice: ChoiceSingleRadio, Required: true, Line: 8,
+			{Name: "sentiment", Type: TypeChoices, ToName: "text", Choice: ChoiceSingleRadio, Required: true, Header: "Then label", Line: 8,
 				Labels: []Label{{Value: "Positive", Hotkey: "p"}, {Value: "Negative", Hotkey: "n"}}},
 			{Name: "entities", Type: TypeLabels, ToName: "text", Line: 12,
 				Labels: []Label{{Value: "PER", Hotkey: "1", Background: "red"}, {Value: "ORG", Background: "#00ff00"}}},
@@ -207,5 +207,28 @@ func TestConfigErrorString(t *testing.T) {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("Error() = %q, want %q", got, tc.want)
 		}
+	}
+}
+
+// TestHeaderCaptionsNextControl checks that a Header is the question of the next
+// control, even past an object, and of no control after that.
+func TestHeaderCaptionsNextControl(t *testing.T) {
+	c, err := ParseConfig(`<View>
+  <Header value="What is said?"/>
+  <Audio name="audio" value="$audio"/>
+  <Labels name="label" toName="audio"><Label value="Speech"/></Labels>
+  <TextArea name="transcription" toName="audio" perRegion="true"/>
+  <Header>How sure are you?</Header>
+  <Rating name="sure" toName="audio"/>
+</View>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ctl := range c.Controls {
+		got = append(got, ctl.Name+"="+ctl.Header)
+	}
+	if want := []string{"label=What is said?", "transcription=", "sure=How sure are you?"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("captions %q, want %q", got, want)
 	}
 }

@@ -3,7 +3,7 @@ import { CL } from "./label.js";
 
 CL.kinds.choices = (ctl, V) => {
   const h = CL.h, multi = ctl.choice === "multiple", radio = ctl.choice === "single-radio";
-  const el = h("fieldset", { class: "choices" }, h("legend", { text: ctl.name + (ctl.required ? " (required)" : "") }));
+  const el = h("fieldset", { class: "choices" }, h("legend", { text: CL.caption(ctl) + (ctl.required ? " (required)" : "") }));
   const cur = () => { const r = CL.find(ctl.name); return r ? r.value.choices : []; };
   const set = (list) => {
     const old = CL.find(ctl.name);

@@ -25,6 +25,9 @@ const h = (CL.h = (tag, props, ...kids) => {
   for (const c of kids.flat()) if (c != null && c !== false) el.append(c);
   return el;
 });
+// caption is what a control is called on screen: the config's Header before it (its
+// question), else its name made readable ("topic_tags" -> "Topic tags").
+CL.caption = (ctl) => ctl.header || (ctl.name.charAt(0).toUpperCase() + ctl.name.slice(1)).replace(/[_-]+/g, " ");
 CL.round = (v, n = 4) => Math.round(v * 10 ** n) / 10 ** n;
 CL.rid = () => {
   const a = crypto.getRandomValues(new Uint8Array(10));
@@ -211,7 +214,8 @@ const widget = (name) => V.w.find((w) => w.name === name);
 
 // labelBar shows a region control's labels; a click or hotkey labels the selection or picks the label.
 function labelBar(c) {
-  const el = h("div", { class: "labelbar", role: "group", "aria-label": `${c.name}: labels` });
+  const el = h("div", { class: "labelbar", role: "group", "aria-label": `${CL.caption(c)}: labels` });
+  if (c.header) el.append(h("p", { class: "question", text: c.header }));
   const bs = c.labels.map((l) => {
     const b = h("button", { type: "button", class: "lab", "aria-pressed": "false",
       onmousedown: (e) => e.preventDefault(), // keep the text selection

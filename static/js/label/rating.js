@@ -3,7 +3,7 @@ import { CL } from "./label.js";
 
 CL.kinds.rating = (ctl) => {
   const h = CL.h, max = ctl.max_rating || 5;
-  const el = h("fieldset", { class: "rating" }, h("legend", { text: ctl.name + (ctl.required ? " (required)" : "") }));
+  const el = h("fieldset", { class: "rating" }, h("legend", { text: CL.caption(ctl) + (ctl.required ? " (required)" : "") }));
   const cur = () => { const r = CL.find(ctl.name); return r ? r.value.rating : 0; };
   const bs = [];
   for (let i = 1; i <= max; i++) {

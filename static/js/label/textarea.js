@@ -5,7 +5,7 @@ import { CL } from "./label.js";
 CL.kinds.textarea = (ctl, V) => {
   const h = CL.h, id = `ta-${ctl.name}-${CL.rid()}`;
   const ta = h("textarea", { id, rows: "2", placeholder: ctl.placeholder || "", "data-region": ctl.per_region ? "" : null });
-  const lab = h("label", { for: id, text: ctl.name + (ctl.required ? " (required)" : "") });
+  const lab = h("label", { for: id, text: CL.caption(ctl) + (ctl.required ? " (required)" : "") });
   const hint = h("p", { class: "hint", text: "Select a region to write its text." });
   const el = h("div", { class: "textarea" }, lab, ta, ctl.per_region ? hint : null);
   let rid = null; // the region the box edits
@@ -27,7 +27,7 @@ CL.kinds.textarea = (ctl, V) => {
       hint.hidden = !!now;
       if (!r) return (rid = null);
       const v = r.value, where = v.rectanglelabels ? "box" : v.text != null ? `“${v.text}”` : `${(v.start || 0).toFixed(2)}–${(v.end || 0).toFixed(2)} s`;
-      lab.textContent = `${ctl.name} for ${(v.labels || v.rectanglelabels || []).join(", ") || "the region"} ${where}${ctl.required ? " (required)" : ""}`;
+      lab.textContent = `${CL.caption(ctl)} for ${(v.labels || v.rectanglelabels || []).join(", ") || "the region"} ${where}${ctl.required ? " (required)" : ""}`;
       if (now !== rid) { rid = now; ta.value = text(CL.find(ctl.name, rid)); }
     },
   };
