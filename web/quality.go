@@ -105,7 +105,7 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 			gold = fmt.Sprintf("%.3f (%d gold tasks)", *a.GoldAccuracy, a.GoldTasks)
 		}
 		d.Annotators = append(d.Annotators, view.AnnotatorLine{Email: email(a.UserID), Annotations: a.Annotations, Today: today[a.UserID],
-			MedianLead: fmt.Sprintf("%.1f s", a.MedianLeadTime), WithOthers: fixed3(a.WithOthers), WithConsensus: fixed3(a.WithConsensus),
+			MedianLead: fmt.Sprintf("%.1f s", a.MedianLeadTime), WithOthers: counted(a.WithOthers, a.Compared, "pair", "pairs"), WithConsensus: counted(a.WithConsensus, a.ConsensusTasks, "task", "tasks"),
 			Gold: gold, Reliability: fixed3(a.Reliability)})
 		d.People = append(d.People, view.Person{ID: a.UserID, Email: email(a.UserID)})
 	}
@@ -195,4 +195,16 @@ func kappaText(k, se *float64) string {
 		return fmt.Sprintf("%.3f ± %.3f", *k, *se)
 	}
 	return fixed3(k)
+}
+
+// counted is a figure with the count it rests on, "—" where it is undefined.
+func counted(v *float64, n int, one, many string) string {
+	if v == nil {
+		return "—"
+	}
+	unit := many
+	if n == 1 {
+		unit = one
+	}
+	return fmt.Sprintf("%.3f (%d %s)", *v, n, unit)
 }

@@ -129,7 +129,7 @@ func benchAgreement(ctx context.Context, e *env, scale float64) ([]figure, error
 			return err
 		}},
 		{"majority vote", func() error {
-			majority = agreement.MajorityVote(r)
+			majority = agreement.MajorityVote(r, agreement.TieRule{Seed: 1})
 			return nil
 		}},
 		{"Dawid–Skene", func() (err error) {

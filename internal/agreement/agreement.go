@@ -46,8 +46,8 @@
 //
 // # Consensus
 //
-// [MajorityVote] picks the most frequent category per unit, breaking ties by
-// the lowest category index (the first in the label order given).
+// [MajorityVote] picks the most frequent category per unit; a tie is no
+// consensus, unless a [TieRule] with a seed draws one of the tied categories.
 // [DawidSkene] runs the EM algorithm of Dawid & Skene (1979) and returns each
 // unit's posterior and label and each coder's estimated confusion matrix; it
 // is deterministic, stops when no posterior moves by more than a tolerance

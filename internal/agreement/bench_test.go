@@ -114,7 +114,7 @@ func BenchmarkCohenPairMillion(b *testing.B) {
 func BenchmarkMajorityVoteMillion(b *testing.B) {
 	r := benchRatings(b)
 	for b.Loop() {
-		MajorityVote(r)
+		MajorityVote(r, TieRule{})
 	}
 }
 

@@ -1,29 +1,56 @@
 package agreement
 
-import "fmt"
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+)
+
+// TieRule decides a unit whose most frequent categories tie. The zero value
+// leaves such a unit without consensus ([Missing]), so that no category is
+// favoured; a non-zero Seed picks one of the tied categories uniformly at
+// random, from a generator seeded by Seed and the unit's index, so the same
+// ratings and seed always give the same labels.
+type TieRule struct {
+	Seed uint64
+}
 
 // MajorityVote returns the most frequent category of each unit, or [Missing]
-// for a unit without ratings. Ties go to the lowest category index, that is
-// the first in the label order the categories were numbered by.
-func MajorityVote(r *Ratings) []int {
+// for a unit without ratings or, unless the tie rule breaks it, with a tie.
+// Ties never go to the lowest category index: that would inflate the first
+// label of the config.
+func MajorityVote(r *Ratings, tie TieRule) []int {
 	out := make([]int, r.Units())
 	counts := make([]int, r.categories)
+	var tied []int
 	for u := range out {
 		cats := r.category[r.start[u]:r.start[u+1]]
-		best, most := Missing, 0
+		most := 0
 		for _, c := range cats {
 			counts[c]++
+			most = max(most, counts[c])
 		}
+		tied = tied[:0]
 		for _, c := range cats {
-			n := counts[c]
-			if n > most || (n == most && int(c) < best) {
-				best, most = int(c), n
+			if counts[c] == most && !slices.Contains(tied, int(c)) {
+				tied = append(tied, int(c))
 			}
 		}
 		for _, c := range cats {
 			counts[c] = 0
 		}
-		out[u] = best
+		switch {
+		case len(tied) == 0:
+			out[u] = Missing
+		case len(tied) == 1:
+			out[u] = tied[0]
+		case tie.Seed == 0:
+			out[u] = Missing
+		default:
+			slices.Sort(tied) // the draw must not depend on rating order
+			rng := rand.New(rand.NewPCG(tie.Seed, uint64(u)))
+			out[u] = tied[rng.IntN(len(tied))]
+		}
 	}
 	return out
 }

@@ -2,23 +2,46 @@ package agreement
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
+// TestMajorityVote: a tie is no consensus by default, never the lowest
+// category; with a seeded tie rule it is one of the tied categories, the same
+// for the same seed, and both tied categories win about as often.
 func TestMajorityVote(t *testing.T) {
 	r := mustTable(t, [][]int{
 		{2, 2, 1},
-		{1, 2, Missing}, // tie: the lower category wins
+		{1, 2, Missing}, // tie
 		{Missing, Missing, Missing},
 		{3, 0, 3},
 		{3, 1, 0}, // three-way tie
 	}, 4)
-	want := []int{2, 1, Missing, 3, 0}
-	got := MajorityVote(r)
+	want := []int{2, Missing, Missing, 3, Missing}
+	got := MajorityVote(r, TieRule{})
 	for u := range want {
 		if got[u] != want[u] {
 			t.Errorf("unit %d: majority %d, want %d", u, got[u], want[u])
 		}
+	}
+	seeded := MajorityVote(r, TieRule{Seed: 42})
+	if seeded[0] != 2 || seeded[3] != 3 || seeded[2] != Missing || (seeded[1] != 1 && seeded[1] != 2) || (seeded[4] != 0 && seeded[4] != 1 && seeded[4] != 3) {
+		t.Errorf("seeded tie rule: %v", seeded)
+	}
+	if again := MajorityVote(r, TieRule{Seed: 42}); !slices.Equal(again, seeded) {
+		t.Errorf("the same seed gave %v and %v", seeded, again)
+	}
+	// 2,000 units tied between categories 0 and 1: each wins about half.
+	table := make([][]int, 2000)
+	for u := range table {
+		table[u] = []int{u % 2, 1 - u%2}
+	}
+	wins := 0
+	for _, k := range MajorityVote(mustTable(t, table, 2), TieRule{Seed: 7}) {
+		wins += k
+	}
+	if wins < 900 || wins > 1100 {
+		t.Errorf("category 1 won %d of 2,000 ties, want about 1,000", wins)
 	}
 }
 

@@ -71,7 +71,7 @@ func TestDawidSkeneRecoversPlantedReliability(t *testing.T) {
 		}
 	}
 	dsRight, mvRight := 0, 0
-	mv := MajorityVote(r)
+	mv := MajorityVote(r, TieRule{})
 	for u, want := range truth {
 		if ds.Labels[u] == want {
 			dsRight++

@@ -94,7 +94,7 @@ func TestIdenticalAnnotationsAgreePerfectly(t *testing.T) {
 			t.Errorf("Cohen %v κ = %v, %v; want 1", w, k, err)
 		}
 	}
-	votes := MajorityVote(r)
+	votes := MajorityVote(r, TieRule{})
 	for u := range table {
 		if votes[u] != table[u][0] {
 			t.Fatalf("unit %d: majority %d, want %d", u, votes[u], table[u][0])
@@ -282,7 +282,7 @@ func TestMissingValuesAndUnpairableUnits(t *testing.T) {
 		coefficients(t, r)
 		UnitAgreement(r)
 		PairConfusions(r)
-		MajorityVote(r)
+		MajorityVote(r, TieRule{})
 		if r.Coders() >= 2 {
 			_, _ = CohenKappa(r, 0, 1, Linear)
 		}

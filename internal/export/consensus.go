@@ -12,7 +12,7 @@ import (
 
 // consensus makes one annotation per task out of its annotators' work. For
 // each Choices control it holds the consensus choice: the majority vote
-// (ties to the choice listed first in the config), or for single-choice
+// (a tie is no consensus: no choice), or for single-choice
 // controls the Dawid–Skene estimate fitted over the whole export; a
 // multiple-choice control keeps each choice more than half the annotators
 // made. Results of other controls (spans, boxes, regions, texts, ratings)
@@ -219,7 +219,7 @@ func (cs *consensus) choose(i int, ctl labeling.Control, taskID int64, votes [][
 	if err != nil {
 		return nil
 	}
-	if k := agreement.MajorityVote(r)[0]; k != agreement.Missing {
+	if k := agreement.MajorityVote(r, agreement.TieRule{})[0]; k != agreement.Missing {
 		return []string{values[k]}
 	}
 	return nil

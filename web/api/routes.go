@@ -72,6 +72,7 @@ func (a *API) routes() []Route {
 		{"POST", "/tasks/{id}/annotations", auth.ProjectMember, a.createAnnotation},
 		{"PUT", "/tasks/{id}/draft", auth.ProjectMember, a.saveDraft},
 		{"GET", "/tasks/{id}/agreement", auth.ProjectManager, a.taskAgreement},
+		{"GET", "/tasks/{id}/consensus", auth.ProjectManager, a.taskConsensus},
 		{"POST", "/tasks/{id}/review", auth.ProjectManager, a.review},
 
 		{"GET", "/annotations/{id}", auth.AnnotationOwner, a.getAnnotation},
