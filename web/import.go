@@ -1,15 +1,13 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
+	"concord/internal/app"
 	"concord/internal/auth"
 	"concord/internal/store"
-	"concord/web/api"
 	"concord/web/link"
-	"concord/web/problem"
 	"concord/web/view"
 )
 
@@ -32,10 +30,10 @@ func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.api.Import(r, p, files, api.ImportOptions{SkipInvalid: skip})
-	var pe *problem.Error
-	if errors.As(err, &pe) && pe.Status == http.StatusUnprocessableEntity {
-		return render(w, r, pe.Status, view.Import(s.page(r, "Import into "+p.Title), p, view.ImportOutcome{Error: pe.Msg}))
+	u, _ := auth.UserFrom(r.Context())
+	res, err := s.imports.Import(r.Context(), s.jobs, u, p, files, app.ImportOptions{SkipInvalid: skip})
+	if ae, ok := app.As(err); ok && ae.Kind == app.Invalid {
+		return render(w, r, http.StatusUnprocessableEntity, view.Import(s.page(r, "Import into "+p.Title), p, view.ImportOutcome{Error: ae.Msg}))
 	}
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
+	"concord/internal/app"
 	"concord/internal/config"
 	"concord/internal/ingest"
 	"concord/internal/job"
@@ -36,6 +37,8 @@ type Server struct {
 	log         *slog.Logger
 	sessions    *scs.SessionManager
 	api         *api.API
+	imports     *app.Imports
+	jobs        *job.Client
 	blobs       media.Blobs
 	hub         *live.Hub
 	metrics     *metrics
@@ -66,6 +69,8 @@ func New(d Deps) *Server {
 		log:         log,
 		sessions:    sm,
 		api:         api.New(cfg, st, d.Importer, d.Jobs, log),
+		imports:     app.NewImports(cfg, st, d.Importer),
+		jobs:        d.Jobs,
 		blobs:       d.Importer.Blobs,
 		hub:         d.Hub,
 		crossOrigin: http.NewCrossOriginProtection(),

@@ -18,6 +18,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"concord/internal/app"
 	"concord/internal/auth"
 	"concord/internal/config"
 	"concord/internal/ingest"
@@ -61,7 +62,7 @@ func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 		t.Fatal(err)
 	}
 	im := &ingest.Importer{Store: st, Blobs: blobs}
-	jobs, err := job.NewClient(st.Pool, st, im, job.Options{Work: true, Allow: allow}, log)
+	jobs, err := job.NewClient(st.Pool, st, im, job.Options{Work: true, Allow: allow, Imports: app.NewImports(cfg, st, im)}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"concord/internal/app"
 	"concord/internal/ingest"
 	"concord/internal/job"
 	"concord/internal/media"
@@ -52,7 +53,8 @@ func benchPrelabel(ctx context.Context, e *env, scale float64) ([]figure, error)
 	if err != nil {
 		return nil, err
 	}
-	jobs, err := job.NewClient(e.store.Pool, e.store, &ingest.Importer{Store: e.store, Blobs: blobs}, job.Options{Work: true}, log)
+	im := &ingest.Importer{Store: e.store, Blobs: blobs}
+	jobs, err := job.NewClient(e.store.Pool, e.store, im, job.Options{Work: true, Imports: &app.Imports{Store: e.store, Ingest: im}}, log)
 	if err != nil {
 		return nil, err
 	}

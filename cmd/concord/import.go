@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,9 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"concord/internal/app"
 	"concord/internal/ingest"
 	"concord/internal/job"
-	"concord/internal/store"
 )
 
 // importCmd imports files into a project directly (no server needed), with a
@@ -67,26 +66,14 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	bar := progressBar(stderr, total)
-	var rep ingest.Report
-	runErr := db.store.Transact(ctx, func(tx *store.Store) error {
-		var err error
-		rep, err = im.In(tx).Run(ctx, p, files, ingest.Options{ImportID: rec.ID, SkipInvalid: skip, Progress: bar})
-		if err != nil {
-			return err
-		}
-		return job.Finish(ctx, jobs, tx, rec, rep)
-	})
+	rep, err := app.NewImports(cfg, db.store, im).Run(ctx, jobs, p, rec, files, ingest.Options{ImportID: rec.ID, SkipInvalid: skip, Progress: bar}, false)
 	bar(total)
 	fmt.Fprintln(stderr)
-	if runErr != nil {
-		out, refused := job.Outcome(rep, runErr)
-		if err := db.store.FinishImport(context.WithoutCancel(ctx), rec.ID, out); err != nil {
-			return errors.Join(runErr, err)
-		}
-		if refused {
-			return fmt.Errorf("%w (nothing was imported; use --skip-invalid to skip bad records)", runErr)
-		}
-		return runErr
+	if _, refused := ingest.AsProblem(err); refused {
+		return fmt.Errorf("%w (nothing was imported; use --skip-invalid to skip bad records)", err)
+	}
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "imported %d tasks, %d annotations, %d predictions into project %d in %.1fs; %d duplicates skipped\n",
 		rep.TasksCreated, rep.Annotations, rep.Predictions, p.ID, rep.Duration, rep.Duplicates)

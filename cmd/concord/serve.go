@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"concord/internal/app"
 	"concord/internal/auth"
 	"concord/internal/config"
 	"concord/internal/job"
@@ -43,6 +44,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	opts.Imports = app.NewImports(cfg, db.store, im)
 	jobs, err := job.NewClient(db.store.Pool, db.store, im, opts, log)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"concord/internal/app"
 	"concord/internal/job"
 )
 
@@ -29,6 +30,7 @@ func work(ctx context.Context, args []string, getenv func(string) string, stderr
 	if err != nil {
 		return err
 	}
+	opts.Imports = app.NewImports(cfg, db.store, im)
 	jobs, err := job.NewClient(db.store.Pool, db.store, im, opts, log)
 	if err != nil {
 		return err

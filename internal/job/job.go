@@ -36,10 +36,10 @@ var oneAtATime = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 const maxWorkers = 4
 
 // workers registers every job kind.
-func workers(st *store.Store, im *ingest.Importer, hc *http.Client, log *slog.Logger) *river.Workers {
+func workers(st *store.Store, im *ingest.Importer, imports ImportRunner, hc *http.Client, log *slog.Logger) *river.Workers {
 	w := river.NewWorkers()
 	river.AddWorker(w, &PruneWorker{store: st})
-	river.AddWorker(w, &ImportWorker{store: st, importer: im})
+	river.AddWorker(w, &ImportWorker{store: st, imports: imports})
 	river.AddWorker(w, &ExportWorker{store: st, blobs: im.Blobs})
 	river.AddWorker(w, &ReapWorker{store: st})
 	river.AddWorker(w, &TrainWorker{store: st, blobs: im.Blobs})
@@ -69,12 +69,17 @@ type Options struct {
 	Work bool
 	// Allow lists the private network ranges an admin allowed ML backends in.
 	Allow []netip.Prefix
+	// Imports runs queued imports (app.Imports); needed with Work.
+	Imports ImportRunner
 }
 
 // NewClient makes a River client.
 func NewClient(pool *pgxpool.Pool, st *store.Store, im *ingest.Importer, opts Options, log *slog.Logger) (*Client, error) {
 	// River reports routine progress at info level every few seconds: keep its warnings only.
-	cfg := &river.Config{Workers: workers(st, im, netguard.NewClient(netguard.Options{Allow: opts.Allow, Timeout: 2 * time.Minute}), log), Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn})}
+	if opts.Work && opts.Imports == nil {
+		return nil, fmt.Errorf("job: a working client needs Options.Imports")
+	}
+	cfg := &river.Config{Workers: workers(st, im, opts.Imports, netguard.NewClient(netguard.Options{Allow: opts.Allow, Timeout: 2 * time.Minute}), log), Logger: slog.New(minLevel{log.Handler(), slog.LevelWarn})}
 	if opts.Work {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}}
 		cfg.PeriodicJobs = periodic()

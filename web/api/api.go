@@ -38,6 +38,7 @@ type API struct {
 	store     *store.Store
 	importer  *ingest.Importer
 	jobs      *job.Client
+	imports   *app.Imports
 	log       *slog.Logger
 	uploadDir string
 	openTasks openTaskCache
@@ -46,7 +47,7 @@ type API struct {
 // New makes the API. Uploads are spooled under the data directory, where the
 // workers that import them can read them.
 func New(cfg config.Config, st *store.Store, im *ingest.Importer, jobs *job.Client, log *slog.Logger) *API {
-	return &API{cfg: cfg, store: st, importer: im, jobs: jobs, log: log, uploadDir: filepath.Join(cfg.DataDir, "uploads")}
+	return &API{cfg: cfg, store: st, importer: im, jobs: jobs, imports: app.NewImports(cfg, st, im), log: log, uploadDir: filepath.Join(cfg.DataDir, "uploads")}
 }
 
 // notify tells every Concord process's live pages about a committed change; a

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,21 +13,16 @@ import (
 	"strings"
 	"time"
 
+	"concord/internal/app"
 	"concord/internal/auth"
 	"concord/internal/ingest"
-	"concord/internal/job"
-	"concord/internal/live"
 	"concord/internal/store"
 	"concord/web/problem"
 )
 
 // ImportResult answers an import: its counts when it ran at once, or its id
 // and status when it was queued.
-type ImportResult struct {
-	ImportID int64  `json:"import_id"`
-	Status   string `json:"status"`
-	ingest.Report
-}
+type ImportResult = app.ImportResult
 
 // importTasks answers POST /api/projects/{id}/import: a JSON body of tasks, or
 // multipart files; ?skip_invalid=true skips bad records instead of refusing all.
@@ -42,7 +36,7 @@ func (a *API) importTasks(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	res, err := a.Import(r, p, files, ImportOptions{SkipInvalid: skip || q.Get("skip_invalid") == "true", ReturnIDs: q.Get("return_task_ids") == "true"})
+	res, err := a.imports.Import(r.Context(), a.jobs, caller(r), p, files, app.ImportOptions{SkipInvalid: skip || q.Get("skip_invalid") == "true", ReturnIDs: q.Get("return_task_ids") == "true"})
 	if err != nil {
 		return err
 	}
@@ -51,66 +45,6 @@ func (a *API) importTasks(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusAccepted
 	}
 	return writeJSON(w, status, res)
-}
-
-// ImportOptions are an import's choices from the request.
-type ImportOptions struct {
-	SkipInvalid bool // skip and list bad records instead of refusing the import
-	ReturnIDs   bool // answer with the created tasks' ids (imports that run at once)
-}
-
-// Import runs an import of spooled files: at once when they are small, else as
-// a background job enqueued in the same transaction as the import's record.
-func (a *API) Import(r *http.Request, p store.Project, files []ingest.File, o ImportOptions) (ImportResult, error) {
-	skip := o.SkipInvalid
-	ctx, u := r.Context(), caller(r)
-	var total int64
-	for _, f := range files {
-		total += f.Size
-	}
-	list, _ := json.Marshal(files)
-	if total > a.cfg.AsyncImportMB<<20 {
-		var im store.Import
-		err := a.store.Transact(ctx, func(tx *store.Store) error {
-			var err error
-			if im, err = tx.CreateImport(ctx, p.ID, u.ID, list, total, skip); err != nil {
-				return err
-			}
-			return job.Insert(ctx, a.jobs, tx, job.ImportArgs{ImportID: im.ID, ProjectID: p.ID})
-		})
-		if err != nil {
-			job.RemoveUpload(files)
-			return ImportResult{}, err
-		}
-		return ImportResult{ImportID: im.ID, Status: store.ImportQueued}, nil
-	}
-	defer job.RemoveUpload(files)
-	im, err := a.store.CreateImport(ctx, p.ID, u.ID, list, total, skip)
-	if err != nil {
-		return ImportResult{}, err
-	}
-	var rep ingest.Report
-	err = a.store.Transact(ctx, func(tx *store.Store) error {
-		var err error
-		rep, err = a.importer.In(tx).Run(ctx, p, files, ingest.Options{ImportID: im.ID, UserID: u.ID, SkipInvalid: skip, ReturnIDs: o.ReturnIDs})
-		if err != nil {
-			return err
-		}
-		return job.Finish(ctx, a.jobs, tx, im, rep)
-	})
-	out, refused := job.Outcome(rep, err)
-	if err != nil {
-		if ferr := a.store.FinishImport(context.WithoutCancel(ctx), im.ID, out); ferr != nil || !refused {
-			return ImportResult{}, errors.Join(err, ferr)
-		}
-	}
-	data, _ := json.Marshal(map[string]any{"tasks": out.TasksCreated, "error": out.Error})
-	a.notify(ctx, live.Event{Project: p.ID, Type: live.TypeImportFinished, ID: im.ID, Data: data})
-	if refused {
-		pr, _ := ingest.AsProblem(err)
-		return ImportResult{}, problem.Invalid(pr.Error()+" (nothing was imported; fix the record, or import with skip_invalid=true to skip bad records)", pr)
-	}
-	return ImportResult{ImportID: im.ID, Status: store.ImportDone, Report: rep}, nil
 }
 
 // safeName keeps the base of an uploaded file's name, without odd characters.
