@@ -108,13 +108,16 @@ func reserve(ctx context.Context, tx *Store, p Project, userID int64, exclude []
 }
 
 // openFor is the condition a task must meet to be served to $2 in project $1
-// with $3 annotators per task.
+// with $3 annotators per task: a task assigned to some annotators (from the
+// task table) is served only to them.
 const openFor = `t.project_id = $1 AND NOT t.is_full
 	AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported
 	                AND a.review_state <> 'rejected')
 	AND t.done_count + (SELECT count(*) FROM task_locks l
 		WHERE l.task_id = t.id AND l.user_id <> $2 AND l.expires_at > now()) < $3 + t.extra_annotators
-	AND t.id <> ALL($4)`
+	AND t.id <> ALL($4)
+	AND (NOT EXISTS (SELECT 1 FROM task_assignments s WHERE s.task_id = t.id)
+	     OR EXISTS (SELECT 1 FROM task_assignments s WHERE s.task_id = t.id AND s.user_id = $2))`
 
 // pickTask chooses an open task in the project's sampling order and locks its row.
 func pickTask(ctx context.Context, tx *Store, p Project, userID int64, taken []int64) (int64, error) {

@@ -70,7 +70,7 @@ func textIn(table string) column {
 }
 
 // columns are the task table's columns. Label Studio's names first, then
-// Concord's own (review_state, annotations_labels, predictions_labels).
+// Concord's own (review_state, assignees, annotations_labels, predictions_labels).
 var columns = map[string]column{
 	"tasks:id":                    {typ: "Number", sqlType: "bigint", expr: static(`t.id`)},
 	"tasks:created_at":            {typ: "Datetime", sqlType: "timestamptz", expr: static(`t.created_at`)},
@@ -83,10 +83,10 @@ var columns = map[string]column{
 	"tasks:completed_at": {typ: "Datetime", sqlType: "timestamptz", nullable: true, empty: `NOT t.is_full`,
 		expr: static(`(CASE WHEN t.is_full THEN (SELECT max(x.created_at) FROM annotations x WHERE x.task_id = t.id AND NOT x.was_cancelled) END)`)},
 	"tasks:agreement": {typ: "Number", sqlType: "double precision", nullable: true, expr: static(`t.agreement`)},
-	"tasks:predictions_score": {typ: "Number", sqlType: "double precision", nullable: true,
-		expr: static(`(SELECT avg(x.score) FROM predictions x WHERE x.task_id = t.id)`)},
-	"tasks:reviewed":     {typ: "Boolean", sqlType: "boolean", expr: static(`(t.review_state <> '')`)},
-	"tasks:review_state": {typ: "String", sqlType: "text", expr: static(`t.review_state`), empty: `t.review_state = ''`},
+	// A task's prediction score is its lowest (the one uncertainty sampling goes by), kept on the task.
+	"tasks:predictions_score": {typ: "Number", sqlType: "double precision", nullable: true, expr: static(`t.uncertainty`)},
+	"tasks:reviewed":          {typ: "Boolean", sqlType: "boolean", expr: static(`(t.review_state <> '')`)},
+	"tasks:review_state":      {typ: "String", sqlType: "text", expr: static(`t.review_state`), empty: `t.review_state = ''`},
 	"tasks:ground_truth": {typ: "Boolean", sqlType: "boolean",
 		expr: static(`EXISTS (SELECT 1 FROM annotations x WHERE x.task_id = t.id AND x.ground_truth)`)},
 	"tasks:annotators": {typ: "List", sqlType: "bigint",
@@ -94,6 +94,11 @@ var columns = map[string]column{
 			return `EXISTS (SELECT 1 FROM annotations x WHERE x.task_id = t.id AND x.completed_by = ANY(` + a.add(typed("bigint", vals)) + `::bigint[]))`
 		},
 		any: `EXISTS (SELECT 1 FROM annotations x WHERE x.task_id = t.id AND x.completed_by IS NOT NULL)`},
+	"tasks:assignees": {typ: "List", sqlType: "bigint",
+		has: func(a *sqlArgs, vals []any) string {
+			return `EXISTS (SELECT 1 FROM task_assignments x WHERE x.task_id = t.id AND x.user_id = ANY(` + a.add(typed("bigint", vals)) + `::bigint[]))`
+		},
+		any: `EXISTS (SELECT 1 FROM task_assignments x WHERE x.task_id = t.id)`},
 	"tasks:predictions_model_versions": {typ: "List", sqlType: "text",
 		has: func(a *sqlArgs, vals []any) string {
 			return `EXISTS (SELECT 1 FROM predictions x WHERE x.task_id = t.id AND x.model_version = ANY(` + a.add(typed("text", vals)) + `::text[]))`
@@ -445,3 +450,20 @@ func typed(sqlType string, vals []any) any {
 	}
 	return out
 }
+
+// ColumnType is the value type of a column (Number, Datetime, Boolean, String,
+// List), and of a List's members (Number for user ids, else String).
+func ColumnType(name string) (typ, member string, err error) {
+	c, err := columnOf(name, "")
+	if err != nil {
+		return "", "", err
+	}
+	member = "String"
+	if c.sqlType == "bigint" {
+		member = "Number"
+	}
+	return c.typ, member, nil
+}
+
+// Operators lists the operators a column type accepts.
+func Operators(typ string) []string { return operators[typ] }

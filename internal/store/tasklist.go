@@ -31,11 +31,27 @@ func (s *Store) FindTasks(ctx context.Context, q TaskQuery) ([]TaskRow, error) {
 	if q.Limit <= 0 || q.Limit > maxTaskLimit {
 		return nil, queryErr("limit must be from 1 to %d, got %d", maxTaskLimit, q.Limit)
 	}
+	return s.findTasks(ctx, q)
+}
+
+// findTimeout bounds one page of a task query: a filter or sort that no
+// index serves on a large project is refused with a clear message rather
+// than left to run.
+const findTimeout = "5s"
+
+func (s *Store) findTasks(ctx context.Context, q TaskQuery) ([]TaskRow, error) {
 	sql, args, err := q.selectSQL()
 	if err != nil {
 		return nil, err
 	}
-	rows, err := all[TaskRow](s.db.Query(ctx, sql, args...))
+	var rows []TaskRow
+	err = s.withTimeout(ctx, findTimeout, func(tx pgx.Tx) error {
+		rows, err = all[TaskRow](tx.Query(ctx, sql, args...))
+		return err
+	})
+	if canceled(err) {
+		return nil, queryErr("this filter or sort took longer than %s on this project (no index serves it): narrow it with another filter, or sort by id, date, annotations, agreement or prediction score", findTimeout)
+	}
 	return rows, wrap("find tasks", err)
 }
 
@@ -59,7 +75,7 @@ func (q TaskQuery) selectSQL() (string, []any, error) {
 func (s *Store) TaskIDs(ctx context.Context, q TaskQuery, batch int, fn func(ids []int64) error) error {
 	q.Order, q.After, q.Offset, q.Limit = TaskOrder{}, nil, 0, batch
 	for {
-		rows, err := s.FindTasks(ctx, q)
+		rows, err := s.findTasks(ctx, q)
 		if err != nil || len(rows) == 0 {
 			return err
 		}

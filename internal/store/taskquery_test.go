@@ -147,8 +147,8 @@ func TestTaskFilters(t *testing.T) {
 		{"agreement empty", item("tasks:agreement", "empty", "Number", `true`), []int64{t3, t4}},
 		{"agreement not_equal keeps NULL", item("tasks:agreement", "not_equal", "Number", `0.5`), []int64{t2, t3, t4}},
 		{"agreement less_or_equal", item("tasks:agreement", "less_or_equal", "Number", `0.5`), []int64{t1}},
-		{"predictions_score (mean) greater", item("tasks:predictions_score", "greater", "Number", `0.25`), []int64{t1, t2}},
-		{"predictions_score (mean) less", item("tasks:predictions_score", "less", "Number", `0.5`), []int64{t2}},
+		{"predictions_score (lowest) greater", item("tasks:predictions_score", "greater", "Number", `0.3`), []int64{t1}},
+		{"predictions_score (lowest) less", item("tasks:predictions_score", "less", "Number", `0.3`), []int64{t2}},
 		{"predictions_score empty", item("tasks:predictions_score", "empty", "Number", `true`), []int64{t3, t4}},
 		{"reviewed", item("tasks:reviewed", "equal", "Boolean", `true`), []int64{t1, t2}},
 		{"not reviewed", item("tasks:reviewed", "not_equal", "Boolean", `true`), []int64{t3, t4}},
@@ -306,7 +306,7 @@ func descending(t *testing.T, fx taskFixture, name string) []int64 {
 	order := map[string]string{
 		"tasks:completed_at":          "is_full, id DESC", // only t1 is complete: the NULLs (the rest) come first
 		"tasks:agreement":             "agreement DESC, id DESC",
-		"tasks:predictions_score":     "(SELECT avg(score) FROM predictions p WHERE p.task_id = t.id) DESC, id DESC",
+		"tasks:predictions_score":     "(SELECT min(score) FROM predictions p WHERE p.task_id = t.id) DESC, id DESC",
 		"tasks:total_annotations":     "done_count DESC, id DESC",
 		"tasks:created_at":            "created_at DESC, id DESC",
 		"tasks:updated_at":            "updated_at DESC, id DESC",

@@ -74,6 +74,15 @@ func ModelsTrain(p int64) string { return Models(p) + "/train" }
 // ModelActivate makes model version v project p's active one (POST).
 func ModelActivate(p, v int64) string { return Models(p) + "/" + id(v) + "/activate" }
 
+// Tasks is a project's task table (the data manager).
+func Tasks(p int64) string { return Project(p) + "/tasks" }
+
+// TasksBulk runs a bulk action of the task table (POST).
+func TasksBulk(p int64) string { return Tasks(p) + "/bulk" }
+
+// Task is task t opened from the task table.
+func Task(p, t int64) string { return Tasks(p) + "/" + id(t) }
+
 // Review is a project's review queue.
 func Review(p int64) string { return Project(p) + "/review" }
 

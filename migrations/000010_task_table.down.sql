@@ -1,0 +1,10 @@
+DROP TABLE task_assignments;
+DROP INDEX predictions_model_version_idx;
+DROP INDEX tasks_data_trgm_idx;
+DROP INDEX tasks_reviewed_idx;
+DROP INDEX tasks_full_idx;
+DROP INDEX tasks_score_idx;
+DROP INDEX tasks_agreement_idx;
+DROP INDEX tasks_done_idx;
+DROP INDEX tasks_updated_idx;
+DROP INDEX tasks_created_idx;
