@@ -45,7 +45,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ml, _ := e.store.CreateMLBackend(ctx, p.ID, "http://127.0.0.1:1", "", "")
+	ml, _ := e.store.CreateMLBackend(ctx, p.ID, "http://127.0.0.1:1", "", "", 0)
 	hook, _ := e.store.CreateWebhook(ctx, p.ID, "http://127.0.0.1:1", "s", []string{"tasks.created"})
 
 	// fill puts the target project's ids into a route's path and query, and

@@ -14,7 +14,10 @@ import (
 	"concord/web/view"
 )
 
-var notFound = problem.NotFound("page")
+var (
+	notFound         = problem.NotFound("page")
+	methodNotAllowed = problem.New(http.StatusMethodNotAllowed, "this path does not take this method")
+)
 
 // adapt turns a handler that returns an error into an http.HandlerFunc that
 // first enforces the route's audience (allow); the error is logged once and

@@ -406,11 +406,11 @@ func TestExportJob(t *testing.T) {
 		DownloadURL string  `json:"download_url"`
 		Error       string  `json:"error"`
 	}
-	if code := e.call(tok, "POST", fmt.Sprintf("/api/projects/%d/exports", p.ID), map[string]any{"exportType": "JSONL", "pseudonymise": true}, &ex); code != 202 || ex.Status != "queued" {
+	if code := e.call(tok, "POST", fmt.Sprintf("/api/projects/%d/exports", p.ID), map[string]any{"exportType": "JSONL", "pseudonymise": true}, &ex); code != 202 || ex.Status != "created" {
 		t.Fatalf("POST exports: %d %+v", code, ex)
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for ex.Status != "done" {
+	for ex.Status != "completed" {
 		if ex.Status == "failed" || time.Now().After(deadline) {
 			t.Fatalf("export did not finish: %+v", ex)
 		}

@@ -34,14 +34,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.store.CreateInvitation(r.Context(), p.ID, u.ID, hash, role, invitationTTL); err != nil {
 		return err
 	}
-	invite := link.Invite(key)
-	if r.Host != "" {
-		scheme := "http"
-		if r.TLS != nil || s.cfg.SecureCookies {
-			scheme = "https"
-		}
-		invite = scheme + "://" + r.Host + invite
-	}
+	invite := s.cfg.PublicURL() + link.Invite(key)
 	s.flash(r, fmt.Sprintf("Invitation link (single use, valid 7 days, joins as %s): %s", role, invite))
 	return seeOther(w, r, link.Members(p.ID))
 }

@@ -105,6 +105,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.renderError(w, r, err)
 				return
 			}
+			if u.Kind == store.KindMLBackend && r.Method != http.MethodGet && r.Method != http.MethodHead {
+				// An ML backend's token reads its project's tasks and media, nothing more.
+				s.renderError(w, r, problem.New(http.StatusForbidden, "an ML backend's token may only read"))
+				return
+			}
 			next.ServeHTTP(w, r.WithContext(auth.WithUser(ctx, u)))
 			return
 		}

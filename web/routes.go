@@ -9,6 +9,7 @@ import (
 
 	"concord/internal/auth"
 	"concord/static"
+	"concord/web/problem"
 )
 
 // Handler is every URL Concord serves, in one table. Each page declares its
@@ -19,6 +20,7 @@ func (s *Server) Handler() http.Handler {
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "application/json"))
 
 	r.Get("/healthz", s.healthz)
+	r.Get("/health", s.health)
 	r.Get("/readyz", s.readyz)
 	r.Handle("/metrics", s.metricsHandler())
 	staticFS, _ := fs.Sub(static.FS, ".")
@@ -83,7 +85,9 @@ func (s *Server) Handler() http.Handler {
 
 		// The JSON API: signed-in users or API tokens; its own routes table.
 		r.Route("/api", func(r chi.Router) {
-			r.Use(s.requireAPIUser)
+			r.Use(middleware.StripSlashes, s.requireAPIUser)
+			r.NotFound(s.adapt(auth.SignedIn, func(w http.ResponseWriter, r *http.Request) error { return problem.NotFound("API path") }))
+			r.MethodNotAllowed(s.adapt(auth.SignedIn, func(w http.ResponseWriter, r *http.Request) error { return methodNotAllowed }))
 			s.api.Routes(r, s.adaptAPI)
 		})
 	})

@@ -459,13 +459,13 @@ func TestKillWorkerDuringTrainingAndExport(t *testing.T) {
 	}
 
 	worker := start(t, env, "work")
-	for deadline := time.Now().Add(60 * time.Second); training() != "running" || exportStatus() != "running"; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); training() != "running" || exportStatus() != "in_progress"; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("training %q and export %q never ran together\n%s", training(), exportStatus(), worker.stderr)
 		}
 	}
 	worker.kill()
-	if all, _ := versions(); all > 0 || exportStatus() == "done" {
+	if all, _ := versions(); all > 0 || exportStatus() == "completed" {
 		t.Fatalf("the training (%d versions) or the export (%s) finished before the worker was killed; make them bigger", all, exp.Status)
 	}
 	t.Logf("worker killed while training and exporting (%d of %d rows written)", exp.RowsDone, n)
@@ -476,7 +476,7 @@ func TestKillWorkerDuringTrainingAndExport(t *testing.T) {
 	restarted := time.Now()
 	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
 		all, _ := versions()
-		if all > 0 && exportStatus() == "done" {
+		if all > 0 && exportStatus() == "completed" {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -29,6 +31,16 @@ type Config struct {
 	AsyncImportMB  int64         // uploads larger than this import in the background, in MiB
 	AllowPrivate   string        // private network ranges ML backends may be in (comma-separated CIDRs)
 	MetricsToken   string        // bearer token that /metrics requires; empty: no /metrics
+	BaseURL        string        // Concord's public address, for every absolute URL it writes; empty: http://Addr
+}
+
+// PublicURL is the address others reach Concord at, without a trailing slash:
+// BaseURL, or http://Addr when it is unset. It never comes from a request.
+func (c Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimRight(c.BaseURL, "/")
+	}
+	return "http://" + c.Addr
 }
 
 // setting is one row of the settings table: variable, flag, default and help.
@@ -53,7 +65,21 @@ var settings = []setting{
 	{"CONCORD_ASYNC_IMPORT_MB", "async-import-mb", "16", "uploads larger than this many MiB import in the background, with progress", intSetter(func(c *Config) *int64 { return &c.AsyncImportMB })},
 	{"CONCORD_ALLOW_PRIVATE_NETWORKS", "allow-private-networks", "", "comma-separated CIDRs (e.g. 127.0.0.0/8) of private networks ML backends may be in; the server reaches no private address otherwise", func(c *Config, v string) error { c.AllowPrivate = v; return nil }},
 	{"CONCORD_METRICS_TOKEN", "metrics-token", "", "bearer token Prometheus sends to scrape /metrics; unset: no /metrics", func(c *Config, v string) error { c.MetricsToken = v; return nil }},
+	{"CONCORD_BASE_URL", "base-url", "", "Concord's public address (e.g. https://label.example.org), used for every absolute URL it writes: ML backends' /setup, exports' media URLs; unset: http:// and the listen address", baseURLSetter},
 	{"CONCORD_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
+}
+
+func baseURLSetter(c *Config, v string) error {
+	if v == "" {
+		c.BaseURL = ""
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("want an http or https URL such as https://label.example.org, got %q", v)
+	}
+	c.BaseURL = strings.TrimRight(v, "/")
+	return nil
 }
 
 func boolSetter(field func(*Config) *bool) func(*Config, string) error {

@@ -38,6 +38,17 @@ const (
 
 var kinds = []Kind{JSON, JSONMin, JSONL, CSV, TSV, TXT, CoNLL, COCO, YOLO, VOC, AudioJSONL, AudioCSV}
 
+// ExportKinds lists the formats that can be written.
+func ExportKinds() []Kind {
+	var out []Kind
+	for _, k := range kinds {
+		if k != TXT {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // ParseKind returns the Kind named s (case-insensitive, e.g. an exportType value).
 func ParseKind(s string) (Kind, error) {
 	for _, k := range kinds {

@@ -43,11 +43,12 @@ func (p *producer) task(ctx context.Context, data map[string]any, anns []format.
 			return bad("annotation %d: %v", i+1, err)
 		}
 		var email string
+		var foreign int64
 		if a.CompletedBy != nil {
-			email = a.CompletedBy.Email
+			email, foreign = a.CompletedBy.Email, a.CompletedBy.ID
 		}
 		it.annotations = append(it.annotations, store.NewAnnotation{
-			Annotator: email, Result: resultJSON(a.Result), WasCancelled: a.WasCancelled,
+			Annotator: email, AnnotatorID: foreign, Result: resultJSON(a.Result), WasCancelled: a.WasCancelled,
 			GroundTruth: a.GroundTruth, LeadTime: a.LeadTime,
 		})
 	}

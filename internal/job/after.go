@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 
+	"concord/internal/ml/backend"
 	"concord/internal/store"
 )
 
@@ -23,14 +24,5 @@ func AfterAnnotation(ctx context.Context, jobs *Client, tx *store.Store, p store
 	if err := Notify(ctx, jobs, tx, p.ID, EventAnnotationCreated, map[string]any{"annotation": a.ID, "task": a.TaskID, "completed_by": a.CompletedBy, "result": a.Result}); err != nil {
 		return err
 	}
-	bs, err := tx.MLBackends(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	for _, b := range bs {
-		if err := Insert(ctx, jobs, tx, BackendWebhookArgs{ProjectID: p.ID, BackendID: b.ID, AnnotationID: a.ID}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return ToBackends(ctx, jobs, tx, p, backend.EventAnnotationCreated, a, nil)
 }

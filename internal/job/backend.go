@@ -104,6 +104,22 @@ func (w *BackendPredictWorker) Work(ctx context.Context, j *river.Job[BackendPre
 	}
 }
 
+// predictNewTasks asks each ML backend of the project, in tx, for predictions
+// on its unlabeled tasks, as Label Studio does for tasks imported after a
+// backend was connected.
+func predictNewTasks(ctx context.Context, jobs *Client, tx *store.Store, projectID int64) error {
+	bs, err := tx.MLBackends(ctx, projectID)
+	if err != nil {
+		return err
+	}
+	for _, b := range bs {
+		if err := Insert(ctx, jobs, tx, BackendPredictArgs{ProjectID: projectID, BackendID: b.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // validPrediction checks a backend's result against the config and the task.
 func validPrediction(cfg *labeling.Config, t store.Task, raw json.RawMessage) bool {
 	var results []labeling.Result
@@ -128,17 +144,47 @@ func likeExact(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// BackendWebhookArgs tells a backend an annotation was created, so it can learn from it.
+// BackendWebhookArgs tells a backend an annotation was created, updated or
+// deleted (Label Studio's ANNOTATION_* actions), so it can learn from it.
 type BackendWebhookArgs struct {
-	ProjectID    int64 `json:"project_id"`
-	BackendID    int64 `json:"backend_id"`
-	AnnotationID int64 `json:"annotation_id"`
+	ProjectID    int64  `json:"project_id"`
+	BackendID    int64  `json:"backend_id"`
+	AnnotationID int64  `json:"annotation_id"`
+	Action       string `json:"action,omitempty"` // empty: ANNOTATION_CREATED (jobs enqueued before actions existed)
+	// Deleted carries a deleted annotation and its task, which are gone when the job runs.
+	Deleted *deletedAnnotation `json:"deleted,omitempty"`
+}
+
+// deletedAnnotation is what an ANNOTATION_DELETED webhook says of the annotation.
+type deletedAnnotation struct {
+	Annotation store.Annotation `json:"annotation"`
+	Task       json.RawMessage  `json:"task_data"`
 }
 
 // Kind names the job.
 func (BackendWebhookArgs) Kind() string { return "ml_backend_webhook" }
 
-// BackendWebhookWorker posts ANNOTATION_CREATED to a backend's /webhook.
+// ToBackends enqueues, in tx, an ANNOTATION_* webhook (backend.EventAnnotation…)
+// about a to every ML backend of project p; for a deletion, data is the
+// task's data, kept in the job since the annotation will be gone.
+func ToBackends(ctx context.Context, jobs *Client, tx *store.Store, p store.Project, action string, a store.Annotation, data json.RawMessage) error {
+	bs, err := tx.MLBackends(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	for _, b := range bs {
+		args := BackendWebhookArgs{ProjectID: p.ID, BackendID: b.ID, AnnotationID: a.ID, Action: action}
+		if action == backend.EventAnnotationDeleted {
+			args.Deleted = &deletedAnnotation{Annotation: a, Task: data}
+		}
+		if err := Insert(ctx, jobs, tx, args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BackendWebhookWorker posts an annotation's ANNOTATION_* action to a backend's /webhook.
 type BackendWebhookWorker struct {
 	river.WorkerDefaults[BackendWebhookArgs]
 	store *store.Store
@@ -154,16 +200,22 @@ func (w *BackendWebhookWorker) Work(ctx context.Context, j *river.Job[BackendWeb
 	if err != nil {
 		return err
 	}
-	a, err := w.store.AnnotationByID(ctx, j.Args.AnnotationID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	t, err := w.store.TaskByID(ctx, a.TaskID)
-	if err != nil {
-		return err
+	action := cmpOr(j.Args.Action, backend.EventAnnotationCreated)
+	var a store.Annotation
+	var data json.RawMessage
+	if d := j.Args.Deleted; d != nil {
+		a, data = d.Annotation, d.Task
+	} else {
+		if a, err = w.store.AnnotationByID(ctx, j.Args.AnnotationID); errors.Is(err, store.ErrNotFound) {
+			return nil // deleted since: its own ANNOTATION_DELETED follows
+		} else if err != nil {
+			return err
+		}
+		t, err := w.store.TaskByID(ctx, a.TaskID)
+		if err != nil {
+			return err
+		}
+		data = t.Data
 	}
 	p, err := w.store.ProjectByID(ctx, b.ProjectID)
 	if err != nil {
@@ -173,9 +225,9 @@ func (w *BackendWebhookWorker) Work(ctx context.Context, j *river.Job[BackendWeb
 	if err != nil {
 		return err
 	}
-	return c.Webhook(ctx, backend.EventAnnotationCreated, backend.WebhookPayload{
+	return c.Webhook(ctx, action, backend.WebhookPayload{
 		Project:    backend.WebhookProject{ID: p.ID, Title: p.Title, LabelConfig: p.LabelConfig},
-		Task:       map[string]any{"id": t.ID, "data": t.Data},
-		Annotation: map[string]any{"id": a.ID, "task": a.TaskID, "result": a.Result, "completed_by": a.CompletedBy, "lead_time": a.LeadTime},
+		Task:       map[string]any{"id": a.TaskID, "data": data},
+		Annotation: map[string]any{"id": a.ID, "task": a.TaskID, "project": p.ID, "result": a.Result, "completed_by": a.CompletedBy, "lead_time": a.LeadTime, "was_cancelled": a.WasCancelled},
 	})
 }

@@ -110,6 +110,11 @@ func Sign(secret string, body []byte) string {
 
 // Notify enqueues, in tx, an event for each of the project's webhooks that subscribe to it.
 func Notify(ctx context.Context, jobs *Client, tx *store.Store, projectID int64, event string, payload any) error {
+	if event == EventTasksCreated {
+		if err := predictNewTasks(ctx, jobs, tx, projectID); err != nil {
+			return err
+		}
+	}
 	hooks, err := tx.Webhooks(ctx, projectID)
 	if err != nil {
 		return err

@@ -22,6 +22,7 @@ const (
 	AuditExport         = "export"          // a streamed export (API or command line)
 	AuditExportQueued   = "export.queued"   // a background export was asked for
 	AuditExportDownload = "export.download" // a background export's file was downloaded
+	AuditExportDelete   = "export.delete"   // a background export and its file were deleted
 )
 
 // Audit records an action by a user (0: the command line, named by actor).

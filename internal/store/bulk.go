@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -119,15 +121,31 @@ func (t *taskSource) Err() error             { return t.err }
 // NewAnnotation is an imported annotation.
 type NewAnnotation struct {
 	TaskID       int64
-	Annotator    string // its completed_by e-mail: the account with it, else the "imported" account
+	Annotator    string // its completed_by e-mail, if the file gives one
+	AnnotatorID  int64  // its completed_by id in the system it came from, if the file gives one
 	Result       json.RawMessage
 	WasCancelled bool
 	GroundTruth  bool
 	LeadTime     float64
 }
 
-// CopyAnnotations writes imported annotations with COPY, each by the account
-// its Annotator e-mail names, or by the "imported" account.
+// annotatorKey names an imported annotation's annotator within one file: the
+// e-mail when given, else the foreign id, else "" (nobody named).
+func (a NewAnnotation) annotatorKey() string {
+	switch {
+	case a.Annotator != "":
+		return strings.ToLower(a.Annotator)
+	case a.AnnotatorID != 0:
+		return "#" + strconv.FormatInt(a.AnnotatorID, 10)
+	}
+	return ""
+}
+
+// CopyAnnotations writes imported annotations with COPY. Each is credited to
+// the project member with its annotator's e-mail, else to the project's
+// external annotator of that name (created on first use): a named person who
+// is not an account, so that annotators stay distinct and no other account is
+// credited with their work.
 func (b *Bulk) CopyAnnotations(ctx context.Context, as []NewAnnotation) error {
 	if len(as) == 0 {
 		return nil
@@ -140,7 +158,7 @@ func (b *Bulk) CopyAnnotations(ctx context.Context, as []NewAnnotation) error {
 		[]string{"task_id", "project_id", "completed_by", "result", "was_cancelled", "ground_truth", "lead_time", "imported"},
 		pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
 			a := as[i]
-			return []any{a.TaskID, b.projectID, ids[strings.ToLower(a.Annotator)], a.Result, a.WasCancelled, a.GroundTruth, a.LeadTime, true}, nil
+			return []any{a.TaskID, b.projectID, ids[a.annotatorKey()], a.Result, a.WasCancelled, a.GroundTruth, a.LeadTime, true}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy annotations: %w", err)
@@ -148,20 +166,23 @@ func (b *Bulk) CopyAnnotations(ctx context.Context, as []NewAnnotation) error {
 	return nil
 }
 
-// annotatorIDs maps the annotations' lower-cased Annotator e-mails to account
-// ids; an e-mail of no account (or none) maps to the "imported" account, which
-// cannot sign in and is created on first use.
+// annotatorIDs maps the annotations' annotator keys to user ids: project
+// members by e-mail, else external annotators of the project.
 func (b *Bulk) annotatorIDs(ctx context.Context, as []NewAnnotation) (map[string]int64, error) {
 	ids := map[string]int64{}
 	var emails []string
 	for _, a := range as {
-		e := strings.ToLower(a.Annotator)
-		if _, ok := ids[e]; !ok {
-			ids[e] = 0
-			emails = append(emails, e)
+		k := a.annotatorKey()
+		if _, ok := ids[k]; !ok {
+			ids[k] = 0
+			if a.Annotator != "" {
+				emails = append(emails, k)
+			}
 		}
 	}
-	rows, err := b.tx.db.Query(ctx, `SELECT lower(email), id FROM users WHERE lower(email) = ANY($1)`, emails)
+	rows, err := b.tx.db.Query(ctx, `
+		SELECT lower(u.email), u.id FROM users u JOIN project_members m ON m.user_id = u.id AND m.project_id = $2
+		WHERE lower(u.email) = ANY($1) AND u.kind = 'account'`, emails, b.projectID)
 	if err != nil {
 		return nil, fmt.Errorf("annotators: %w", err)
 	}
@@ -170,29 +191,45 @@ func (b *Bulk) annotatorIDs(ctx context.Context, as []NewAnnotation) (map[string
 	if _, err := pgx.ForEachRow(rows, []any{&e, &id}, func() error { ids[e] = id; return nil }); err != nil {
 		return nil, fmt.Errorf("annotators: %w", err)
 	}
-	var imported int64
-	for e, id := range ids {
+	for k, id := range ids {
 		if id != 0 {
 			continue
 		}
-		if imported == 0 {
-			// Two statements: when another import created the account meanwhile,
-			// the INSERT waits for it to commit and inserts nothing, and only a
-			// statement begun after that sees the account.
-			err := b.tx.db.QueryRow(ctx, `
-				INSERT INTO users (email, name, password_hash, role, disabled_at)
-				VALUES ('imported@concord.invalid', 'Imported', '!', 'annotator', now())
-				ON CONFLICT ((lower(email))) DO NOTHING RETURNING id`).Scan(&imported)
-			if errors.Is(err, pgx.ErrNoRows) {
-				err = b.tx.db.QueryRow(ctx, `SELECT id FROM users WHERE lower(email) = 'imported@concord.invalid'`).Scan(&imported)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("the imported account: %w", err)
-			}
+		if ids[k], err = b.externalAnnotator(ctx, k); err != nil {
+			return nil, err
 		}
-		ids[e] = imported
 	}
 	return ids, nil
+}
+
+// externalAnnotator finds or creates the project's external annotator for an
+// annotator key: a user of kind external that cannot sign in, named by the
+// e-mail or the foreign id it stands for.
+func (b *Bulk) externalAnnotator(ctx context.Context, key string) (int64, error) {
+	name := key
+	switch {
+	case key == "":
+		name = "Imported (no annotator named)"
+	case strings.HasPrefix(key, "#"):
+		name = "Imported annotator " + key
+	}
+	h := sha256.Sum256([]byte(key))
+	email := fmt.Sprintf("external-%d-%x@concord.invalid", b.projectID, h[:8])
+	// Two statements: when another import created the annotator meanwhile,
+	// the INSERT waits for it to commit and inserts nothing, and only a
+	// statement begun after that sees it.
+	var id int64
+	err := b.tx.db.QueryRow(ctx, `
+		INSERT INTO users (email, name, password_hash, role, disabled_at, kind, project_id)
+		VALUES ($1, $2, '!', 'annotator', now(), 'external', $3)
+		ON CONFLICT ((lower(email))) DO NOTHING RETURNING id`, email, name, b.projectID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = b.tx.db.QueryRow(ctx, `SELECT id FROM users WHERE lower(email) = $1`, email).Scan(&id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("external annotator %q: %w", name, err)
+	}
+	return id, nil
 }
 
 // Recount sets the queue's view of the given tasks from their imported

@@ -57,6 +57,11 @@ func (s *Store) ExportByID(ctx context.Context, projectID, id int64) (Export, er
 	return e, wrap("export by id", err)
 }
 
+// DeleteExport removes an export's record (its file is the caller's to remove).
+func (s *Store) DeleteExport(ctx context.Context, projectID, id int64) error {
+	return wrap("delete export", mustAffect(s.db.Exec(ctx, `DELETE FROM exports WHERE id = $1 AND project_id = $2`, id, projectID)))
+}
+
 // Exports lists a project's recent exports, newest first.
 func (s *Store) Exports(ctx context.Context, projectID int64, limit int) ([]Export, error) {
 	es, err := all[Export](s.db.Query(ctx, `SELECT `+exportColumns+` FROM exports WHERE project_id = $1 ORDER BY id DESC LIMIT $2`, projectID, limit))

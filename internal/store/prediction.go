@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Prediction is a model's proposed labels for a task.
@@ -49,4 +51,20 @@ func (s *Store) CreatePrediction(ctx context.Context, taskID int64, modelVersion
 		return err
 	})
 	return p, wrap("create prediction", err)
+}
+
+// AddPredictions stores predictions of a project's tasks in one transaction,
+// keeping each task's lowest score as CreatePrediction does.
+func (s *Store) AddPredictions(ctx context.Context, projectID int64, ps []NewPrediction) error {
+	return wrap("add predictions", s.Transact(ctx, func(tx *Store) error {
+		b := &pgx.Batch{}
+		for _, p := range ps {
+			b.Queue(`INSERT INTO predictions (task_id, project_id, model_version, score, result)
+				SELECT id, project_id, $2, $3, $4 FROM tasks WHERE id = $1 AND project_id = $5`, p.TaskID, p.ModelVersion, p.Score, p.Result, projectID)
+			if p.Score != nil {
+				b.Queue(`UPDATE tasks SET uncertainty = LEAST(coalesce(uncertainty, $2), $2) WHERE id = $1`, p.TaskID, *p.Score)
+			}
+		}
+		return tx.tx.SendBatch(ctx, b).Close()
+	}))
 }

@@ -12,11 +12,13 @@ type Task struct {
 	ID        int64           `db:"id"`
 	ProjectID int64           `db:"project_id"`
 	Data      json.RawMessage `db:"data"`
+	DoneCount int             `db:"done_count"` // completed (not skipped) annotations
+	IsFull    bool            `db:"is_full"`    // has as many annotations as the project wants
 	CreatedAt time.Time       `db:"created_at"`
 	UpdatedAt time.Time       `db:"updated_at"`
 }
 
-const taskColumns = `id, project_id, data, created_at, updated_at`
+const taskColumns = `id, project_id, data, done_count, is_full, created_at, updated_at`
 
 // CanonicalData encodes a task's data with sorted keys, and hashes it: equal
 // data gives equal bytes and hash, which is how duplicates are found.
@@ -63,6 +65,33 @@ func (s *Store) Tasks(ctx context.Context, pg TaskPage) ([]Task, error) {
 		SELECT `+taskColumns+` FROM tasks WHERE project_id = $1 AND id > $2 ORDER BY id OFFSET $3 LIMIT $4`,
 		pg.ProjectID, pg.After, pg.Offset, pg.Limit))
 	return ts, wrap("tasks", err)
+}
+
+// UpdateTaskData replaces a task's data; data equal to another task's of the
+// project is ErrConflict.
+func (s *Store) UpdateTaskData(ctx context.Context, id int64, data map[string]any) (Task, error) {
+	b, hash, err := CanonicalData(data)
+	if err != nil {
+		return Task{}, wrap("update task", err)
+	}
+	t, err := one[Task](s.db.Query(ctx, `
+		UPDATE tasks SET data = $2, data_hash = $3, updated_at = now() WHERE id = $1 RETURNING `+taskColumns, id, b, hash))
+	return t, wrap("update task", err)
+}
+
+// AnnotationsOfTasks lists the annotations of the given tasks, oldest first.
+func (s *Store) AnnotationsOfTasks(ctx context.Context, taskIDs []int64) ([]Annotation, error) {
+	as, err := all[Annotation](s.db.Query(ctx, `
+		SELECT `+annotationColumns+` FROM annotations WHERE task_id = ANY($1) ORDER BY id`, taskIDs))
+	return as, wrap("annotations of tasks", err)
+}
+
+// PredictionsOfTasks lists the predictions of the given tasks, oldest first.
+func (s *Store) PredictionsOfTasks(ctx context.Context, taskIDs []int64) ([]Prediction, error) {
+	ps, err := all[Prediction](s.db.Query(ctx, `
+		SELECT id, task_id, project_id, model_version, score, result, created_at
+		FROM predictions WHERE task_id = ANY($1) ORDER BY id`, taskIDs))
+	return ps, wrap("predictions of tasks", err)
 }
 
 // DeleteTask removes a task.

@@ -22,9 +22,19 @@ type User struct {
 	DisabledAt   *time.Time `db:"disabled_at"`
 	LastLoginAt  *time.Time `db:"last_login_at"`
 	CreatedAt    time.Time  `db:"created_at"`
+	Kind         string     `db:"kind"` // KindAccount, KindExternal or KindMLBackend
 }
 
-const userColumns = `id, email, name, password_hash, role, disabled_at, last_login_at, created_at`
+// The kinds of user: an account signs in; an external annotator (named in an
+// imported Label Studio export) and an ML backend's identity belong to one
+// project and cannot sign in.
+const (
+	KindAccount   = "account"
+	KindExternal  = "external"
+	KindMLBackend = "ml_backend"
+)
+
+const userColumns = `id, email, name, password_hash, role, disabled_at, last_login_at, created_at, kind`
 
 // CreateUser adds an account; a taken e-mail (case-insensitive) is ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, email, name, passwordHash, role string) (User, error) {
@@ -42,13 +52,13 @@ func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 
 // UserByEmail finds an account by e-mail, ignoring case.
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
-	u, err := one[User](s.db.Query(ctx, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1)`, email))
+	u, err := one[User](s.db.Query(ctx, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1) AND kind = 'account'`, email))
 	return u, wrap("user by email", err)
 }
 
 // Users lists every account by id.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	us, err := all[User](s.db.Query(ctx, `SELECT `+userColumns+` FROM users ORDER BY id`))
+	us, err := all[User](s.db.Query(ctx, `SELECT `+userColumns+` FROM users WHERE kind = 'account' ORDER BY id`))
 	return us, wrap("users", err)
 }
 

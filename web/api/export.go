@@ -13,6 +13,7 @@ import (
 
 	"concord/internal/auth"
 	"concord/internal/export"
+	"concord/internal/format"
 	"concord/internal/job"
 	"concord/internal/labeling"
 	"concord/internal/store"
@@ -31,15 +32,6 @@ func ExportSpec(q url.Values, p store.Project) (export.Spec, error) {
 		return spec, problem.Invalid(err.Error(), nil)
 	}
 	return spec, nil
-}
-
-// baseURL is the server's address as the caller reached it, for media URLs.
-func (a *API) baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || a.cfg.SecureCookies {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 // audit records an action of the caller; failing to record an export fails it.
@@ -65,7 +57,7 @@ func (a *API) exportNow(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", spec.ContentType())
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", spec.FileName(p.ID, time.Now())))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	stats, err := job.Export(r.Context(), a.store, a.importer.Blobs, p, spec, w, a.baseURL(r), nil)
+	stats, err := job.Export(r.Context(), a.store, a.importer.Blobs, p, spec, w, a.cfg.PublicURL(), nil)
 	if err != nil {
 		// The status line is gone: cut the connection, so that the client
 		// sees a broken download rather than a file that looks whole.
@@ -75,9 +67,12 @@ func (a *API) exportNow(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// exportJSON is a background export as the API shows it.
+// exportJSON is a background export as the API shows it: a Label Studio
+// export snapshot, with Label Studio's statuses (created, in_progress,
+// completed, failed; Concord adds expired) and Concord's progress.
 type exportJSON struct {
 	ID          int64           `json:"id"`
+	Title       string          `json:"title"`
 	Project     int64           `json:"project"`
 	CreatedBy   *int64          `json:"created_by"`
 	Format      string          `json:"format"`
@@ -94,10 +89,19 @@ type exportJSON struct {
 	DownloadURL string          `json:"download_url,omitempty"`
 }
 
+// snapshotStatus spells an export's status as Label Studio does.
+var snapshotStatus = map[string]string{
+	store.ExportQueued:  "in_progress", // Label Studio's SDK waits only while a snapshot is in_progress
+	store.ExportRunning: "in_progress",
+	store.ExportDone:    "completed",
+	store.ExportFailed:  "failed",
+	store.ExportExpired: "expired",
+}
+
 // toExportJSON shows an export.
 func toExportJSON(e store.Export) exportJSON {
-	out := exportJSON{ID: e.ID, Project: e.ProjectID, CreatedBy: e.CreatedBy, Format: e.Format, Options: e.Options,
-		Status: e.Status, RowsDone: e.RowsDone, RowsTotal: e.RowsTotal, Size: e.Size, Error: e.Error,
+	out := exportJSON{ID: e.ID, Title: fmt.Sprintf("Export %d", e.ID), Project: e.ProjectID, CreatedBy: e.CreatedBy, Format: e.Format, Options: e.Options,
+		Status: snapshotStatus[e.Status], RowsDone: e.RowsDone, RowsTotal: e.RowsTotal, Size: e.Size, Error: e.Error,
 		CreatedAt: e.CreatedAt, FinishedAt: e.FinishedAt, ExpiresAt: e.ExpiresAt}
 	switch {
 	case e.Status == store.ExportDone || e.Status == store.ExportExpired:
@@ -123,6 +127,9 @@ func (a *API) createExport(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength != 0 && r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
 		var body map[string]any
 		if err := readJSON(w, r, &body); err != nil {
+			return err
+		}
+		if body, err = snapshotOptions(body); err != nil {
 			return err
 		}
 		if q, err = bodyValues(body, q); err != nil {
@@ -157,12 +164,45 @@ func (a *API) QueueExport(r *http.Request, p store.Project, spec export.Spec) (s
 		if err := tx.SetExportPath(ctx, e.ID, e.FilePath); err != nil {
 			return err
 		}
-		return job.Insert(ctx, a.jobs, tx, job.ExportArgs{ExportID: e.ID, ProjectID: p.ID, BaseURL: a.baseURL(r)})
+		return job.Insert(ctx, a.jobs, tx, job.ExportArgs{ExportID: e.ID, ProjectID: p.ID, BaseURL: a.cfg.PublicURL()})
 	})
 	if err != nil {
 		return e, err
 	}
 	return e, a.audit(r, store.AuditExportQueued, p.ID, map[string]any{"via": "api", "export": e.ID, "spec": spec})
+}
+
+// snapshotOptions turns the options of a Label Studio export snapshot
+// (title, serialization_options, task_filter_options,
+// annotation_filter_options) into Concord's export parameters, and refuses by
+// name those Concord cannot honour.
+func snapshotOptions(body map[string]any) (map[string]any, error) {
+	delete(body, "title")
+	delete(body, "serialization_options") // ids or objects: Concord writes completed_by as ids with e-mails
+	if tf, ok := body["task_filter_options"].(map[string]any); ok {
+		for k, v := range tf {
+			if v != nil && v != false && v != "" {
+				return nil, problem.Invalid(fmt.Sprintf("task_filter_options.%s: filtering a snapshot's tasks is not supported; export all tasks or use the export parameters", k), nil)
+			}
+		}
+	}
+	delete(body, "task_filter_options")
+	if af, ok := body["annotation_filter_options"].(map[string]any); ok {
+		usual, _ := af["usual"].(bool)
+		gt, _ := af["ground_truth"].(bool)
+		skipped, _ := af["skipped"].(bool)
+		switch {
+		case gt && !usual && !skipped:
+			body["ground_truth"] = true
+		case !gt && !usual && !skipped && af["usual"] != nil:
+			return nil, problem.Invalid("annotation_filter_options: every kind of annotation is left out; include usual, ground_truth or skipped", nil)
+		}
+		if skipped {
+			body["skipped"] = true
+		}
+	}
+	delete(body, "annotation_filter_options")
+	return body, nil
 }
 
 // bodyValues turns a JSON object of parameters into query values, over q.
@@ -255,6 +295,15 @@ func (a *API) downloadExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	var spec export.Spec
 	json.Unmarshal(e.Options, &spec)
+	as := spec
+	if k := r.URL.Query().Get("exportType"); k != "" {
+		if as, err = ExportSpec(url.Values{"exportType": {k}}, p); err != nil {
+			return err
+		}
+		if as.Format != spec.Format && spec.Format != format.JSON {
+			return problem.Invalid(fmt.Sprintf("exportType: this export was written as %s; only a JSON snapshot converts to other formats", spec.Format), nil)
+		}
+	}
 	f, err := os.Open(e.FilePath)
 	if errors.Is(err, os.ErrNotExist) {
 		return problem.New(http.StatusGone, "this export's file is gone; export again")
@@ -266,10 +315,68 @@ func (a *API) downloadExport(w http.ResponseWriter, r *http.Request) error {
 	if err := a.audit(r, store.AuditExportDownload, p.ID, map[string]any{"export": e.ID}); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", spec.ContentType())
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", spec.FileName(p.ID, e.CreatedAt)))
-	http.ServeContent(w, r, "", e.CreatedAt, f)
+	w.Header().Set("Content-Type", as.ContentType())
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", as.FileName(p.ID, e.CreatedAt)))
+	if as.Format == spec.Format {
+		http.ServeContent(w, r, "", e.CreatedAt, f)
+		return nil
+	}
+	cfg, _ := labeling.ParseConfig(p.LabelConfig)
+	if _, err := export.Convert(w, f, export.Options{Format: as.Format, Config: cfg}); err != nil {
+		a.log.Error("snapshot conversion failed mid-stream", "project", p.ID, "export", e.ID, "err", err)
+		panic(http.ErrAbortHandler)
+	}
 	return nil
+}
+
+// deleteExport answers DELETE /api/projects/{id}/exports/{eid}: the export's
+// record and file go (Label Studio's snapshot delete); 204.
+func (a *API) deleteExport(w http.ResponseWriter, r *http.Request) error {
+	p, e, err := a.exportOf(r)
+	if err != nil {
+		return err
+	}
+	if e.Status == store.ExportRunning {
+		return problem.Conflict("this export is being written; delete it when it has finished")
+	}
+	if err := a.store.DeleteExport(r.Context(), p.ID, e.ID); err != nil {
+		return err
+	}
+	if e.FilePath != "" {
+		if err := os.Remove(e.FilePath); err != nil && !errors.Is(err, os.ErrNotExist) {
+			a.log.Warn("export file not removed", "export", e.ID, "err", err)
+		}
+	}
+	if err := a.audit(r, store.AuditExportDelete, p.ID, map[string]any{"export": e.ID}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// exportFormats answers GET /api/projects/{id}/export/formats as Label Studio
+// does: every format, with the ones the project's config cannot fill disabled.
+func (a *API) exportFormats(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.projectOf(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	cfg, _ := labeling.ParseConfig(p.LabelConfig)
+	type formatJSON struct {
+		Name     string `json:"name"`
+		Title    string `json:"title"`
+		Disabled bool   `json:"disabled"`
+		Reason   string `json:"reason,omitempty"`
+	}
+	var out []formatJSON
+	for _, k := range format.ExportKinds() {
+		f := formatJSON{Name: string(k), Title: string(k)}
+		if err := export.Fits(k, cfg); err != nil {
+			f.Disabled, f.Reason = true, err.Error()
+		}
+		out = append(out, f)
+	}
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // auditLog answers GET /api/audit (admins): the newest entries; ?project=,

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,7 +37,9 @@ func (a *API) importTasks(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	res, err := a.imports.Import(r.Context(), a.jobs, caller(r), p, files, app.ImportOptions{SkipInvalid: skip || q.Get("skip_invalid") == "true", ReturnIDs: q.Get("return_task_ids") == "true"})
+	skipInvalid, _ := strconv.ParseBool(q.Get("skip_invalid"))
+	returnIDs, _ := strconv.ParseBool(q.Get("return_task_ids")) // Label Studio's SDK sends 1
+	res, err := a.imports.Import(r.Context(), a.jobs, caller(r), p, files, app.ImportOptions{SkipInvalid: skip || skipInvalid, ReturnIDs: returnIDs})
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"concord/internal/auth"
 	"concord/internal/job"
 	"concord/internal/labeling"
+	"concord/internal/ml/backend"
 	"concord/internal/live"
 	"concord/internal/store"
 	"concord/web/problem"
@@ -373,7 +374,10 @@ func (a *API) updateAnnotation(w http.ResponseWriter, r *http.Request) error {
 		if err := job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID); err != nil {
 			return err
 		}
-		return job.Notify(r.Context(), a.jobs, tx, p.ID, job.EventAnnotationUpdated, map[string]any{"annotation": ann.ID, "task": ann.TaskID, "result": ann.Result})
+		if err := job.Notify(r.Context(), a.jobs, tx, p.ID, job.EventAnnotationUpdated, map[string]any{"annotation": ann.ID, "task": ann.TaskID, "result": ann.Result}); err != nil {
+			return err
+		}
+		return job.ToBackends(r.Context(), a.jobs, tx, p, backend.EventAnnotationUpdated, ann, nil)
 	})
 	if err != nil {
 		return err
@@ -387,13 +391,20 @@ func (a *API) deleteAnnotation(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = a.store.Transact(r.Context(), func(tx *store.Store) error {
+		t, err := tx.TaskByID(r.Context(), ann.TaskID)
+		if err != nil {
+			return err
+		}
 		if err := tx.DeleteAnnotation(r.Context(), ann.ID, p.MaximumAnnotations); err != nil {
 			return err
 		}
 		if err := job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID); err != nil {
 			return err
 		}
-		return job.Notify(r.Context(), a.jobs, tx, p.ID, job.EventAnnotationDeleted, map[string]any{"annotation": ann.ID, "task": ann.TaskID})
+		if err := job.Notify(r.Context(), a.jobs, tx, p.ID, job.EventAnnotationDeleted, map[string]any{"annotation": ann.ID, "task": ann.TaskID}); err != nil {
+			return err
+		}
+		return job.ToBackends(r.Context(), a.jobs, tx, p, backend.EventAnnotationDeleted, ann, t.Data)
 	})
 	if err != nil {
 		return err

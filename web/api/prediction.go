@@ -2,10 +2,12 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
 	"concord/internal/auth"
+	"concord/internal/labeling"
 	"concord/internal/store"
 	"concord/web/problem"
 )
@@ -24,15 +26,33 @@ func toPredictionJSON(p store.Prediction) predictionJSON {
 	return predictionJSON{ID: p.ID, Task: p.TaskID, ModelVersion: p.ModelVersion, Score: p.Score, Result: p.Result, CreatedAt: p.CreatedAt}
 }
 
+// predictionInput is a prediction as Label Studio's clients send it; result
+// may be full items, a control's value object or a bare label.
+type predictionInput struct {
+	Task         int64           `json:"task"`
+	Result       json.RawMessage `json:"result"`
+	Score        *float64        `json:"score"`
+	ModelVersion string          `json:"model_version"`
+}
+
+// checkPrediction expands a prediction's short result from the project's
+// config and validates it against the task.
+func (a *API) checkPrediction(r *http.Request, p store.Project, t store.Task, in predictionInput) (json.RawMessage, error) {
+	cfg, err := labeling.ParseConfig(p.LabelConfig)
+	if err != nil {
+		return nil, problem.Invalid("the project's label config is not set up: "+err.Error(), nil)
+	}
+	items, err := cfg.ExpandShortResult(in.Result)
+	if err != nil {
+		return nil, problem.Invalid(err.Error(), nil)
+	}
+	return a.checkResult(r, p, t, items, false)
+}
+
 // createPrediction answers POST /api/predictions, as in Label Studio:
 // {"task", "result", "score", "model_version"}; project managers only.
 func (a *API) createPrediction(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Task         int64             `json:"task"`
-		Result       []json.RawMessage `json:"result"`
-		Score        *float64          `json:"score"`
-		ModelVersion string            `json:"model_version"`
-	}
+	var in predictionInput
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
@@ -47,7 +67,7 @@ func (a *API) createPrediction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	result, err := a.checkResult(r, p, t, in.Result, false)
+	result, err := a.checkPrediction(r, p, t, in)
 	if err != nil {
 		return err
 	}
@@ -56,6 +76,37 @@ func (a *API) createPrediction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, toPredictionJSON(pr))
+}
+
+// importPredictions answers POST /api/projects/{id}/import/predictions, Label
+// Studio's bulk form: a list of predictions of the project's tasks, all
+// checked before any is stored. It answers {"created": N}.
+func (a *API) importPredictions(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.projectOf(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	var in []predictionInput
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	preds := make([]store.NewPrediction, len(in))
+	for i, pi := range in {
+		t, err := a.store.TaskByID(r.Context(), pi.Task)
+		if err != nil || t.ProjectID != p.ID {
+			return problem.Invalid(fmt.Sprintf("prediction %d: task %d is not a task of this project", i+1, pi.Task), nil)
+		}
+		result, err := a.checkPrediction(r, p, t, pi)
+		if err != nil {
+			pe := problem.From(err)
+			return problem.Invalid(fmt.Sprintf("prediction %d: %s", i+1, pe.Msg), pe.Details)
+		}
+		preds[i] = store.NewPrediction{TaskID: t.ID, ModelVersion: pi.ModelVersion, Score: pi.Score, Result: result}
+	}
+	if err := a.store.AddPredictions(r.Context(), p.ID, preds); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, map[string]int{"created": len(preds)})
 }
 
 // listPredictions answers GET /api/predictions?task={id}.

@@ -31,6 +31,7 @@ func (a *API) Routes(r chi.Router, adapt func(auth.Audience, HandlerFunc) http.H
 func (a *API) routes() []Route {
 	return []Route{
 		{"GET", "/openapi.json", auth.SignedIn, a.openAPI},
+		{"GET", "/version", auth.SignedIn, a.version},
 		{"GET", "/current-user/whoami", auth.SignedIn, a.whoami},
 		{"GET", "/users", auth.Admin, a.listUsers},
 
@@ -52,13 +53,18 @@ func (a *API) routes() []Route {
 		{"DELETE", "/projects/{id}/members/{user_id}", auth.ProjectManager, a.removeMember},
 
 		{"POST", "/projects/{id}/import", auth.ProjectManager, a.importTasks},
+		{"POST", "/projects/{id}/import/predictions", auth.ProjectManager, a.importPredictions},
+		{"GET", "/projects/{id}/tasks", auth.ProjectMember, a.projectTasks},
+		{"POST", "/projects/{id}/validate", auth.ProjectManager, a.validateConfig},
 		{"GET", "/projects/{id}/imports/{import_id}", auth.ProjectManager, a.getImport},
 
 		{"GET", "/projects/{id}/export", auth.ProjectManager, a.exportNow},
+		{"GET", "/projects/{id}/export/formats", auth.ProjectManager, a.exportFormats},
 		{"GET", "/projects/{id}/exports", auth.ProjectManager, a.listExports},
 		{"POST", "/projects/{id}/exports", auth.ProjectManager, a.createExport},
 		{"GET", "/projects/{id}/exports/{eid}", auth.ProjectManager, a.getExport},
 		{"GET", "/projects/{id}/exports/{eid}/download", auth.ProjectManager, a.downloadExport},
+		{"DELETE", "/projects/{id}/exports/{eid}", auth.ProjectManager, a.deleteExport},
 		{"GET", "/audit", auth.Admin, a.auditLog},
 
 		{"GET", "/projects/{id}/next", auth.ProjectMember, a.next},
@@ -67,6 +73,8 @@ func (a *API) routes() []Route {
 		{"GET", "/tasks", auth.ProjectMember, a.listTasks},
 		{"POST", "/tasks", auth.ProjectManager, a.createTask},
 		{"GET", "/tasks/{id}", auth.ProjectMember, a.getTask},
+		{"PATCH", "/tasks/{id}", auth.ProjectManager, a.updateTask},
+		{"GET", "/tasks/{id}/annotations", auth.ProjectMember, a.taskAnnotations},
 		{"DELETE", "/tasks/{id}", auth.ProjectManager, a.deleteTask},
 		{"GET", "/tasks/{id}/labeling", auth.ProjectMember, a.taskForLabeling},
 		{"POST", "/tasks/{id}/annotations", auth.ProjectMember, a.createAnnotation},
@@ -87,6 +95,12 @@ func (a *API) routes() []Route {
 		{"GET", "/ml", auth.ProjectManager, a.listBackends},
 		{"POST", "/ml", auth.ProjectManager, a.createBackend},
 		{"POST", "/ml/{id}/train", auth.ProjectManager, a.trainBackend},
+		{"GET", "/ml/{id}", auth.ProjectManager, a.getBackend},
+		{"PATCH", "/ml/{id}", auth.ProjectManager, a.updateBackend},
+		{"DELETE", "/ml/{id}", auth.ProjectManager, a.deleteBackend},
+		{"POST", "/ml/{id}/predict", auth.ProjectManager, a.predictBackend},
+
+		{"GET", "/dm/views", auth.ProjectMember, a.listViews},
 
 		{"POST", "/predictions", auth.ProjectManager, a.createPrediction},
 		{"GET", "/predictions", auth.ProjectMember, a.listPredictions},

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -21,15 +22,62 @@ const (
 
 // taskJSON is a task as Label Studio's API shows it.
 type taskJSON struct {
-	ID        int64           `json:"id"`
-	Project   int64           `json:"project"`
-	Data      json.RawMessage `json:"data"`
-	CreatedAt time.Time       `json:"created_at"`
-	UpdatedAt time.Time       `json:"updated_at"`
+	ID               int64            `json:"id"`
+	Project          int64            `json:"project"`
+	Data             json.RawMessage  `json:"data"`
+	IsLabeled        bool             `json:"is_labeled"`
+	TotalAnnotations int              `json:"total_annotations"`
+	Annotations      []annotationJSON `json:"annotations"`
+	Predictions      []predictionJSON `json:"predictions"`
+	CreatedAt        time.Time        `json:"created_at"`
+	UpdatedAt        time.Time        `json:"updated_at"`
 }
 
 func toTaskJSON(t store.Task) taskJSON {
-	return taskJSON{ID: t.ID, Project: t.ProjectID, Data: t.Data, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+	return taskJSON{ID: t.ID, Project: t.ProjectID, Data: t.Data, IsLabeled: t.IsFull, TotalAnnotations: t.DoneCount,
+		Annotations: []annotationJSON{}, Predictions: []predictionJSON{}, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+}
+
+// withWork gives tasks their annotations (those the caller may see: all for a
+// manager or where the project shows annotators each other's work, else their
+// own) and predictions, as Label Studio's task answers carry them.
+func (a *API) withWork(r *http.Request, p store.Project, ts []store.Task) ([]taskJSON, error) {
+	out := make([]taskJSON, len(ts))
+	ids := make([]int64, len(ts))
+	at := make(map[int64]*taskJSON, len(ts))
+	for i, t := range ts {
+		out[i] = toTaskJSON(t)
+		ids[i], at[t.ID] = t.ID, &out[i]
+	}
+	if len(ts) == 0 {
+		return out, nil
+	}
+	anns, err := a.store.AnnotationsOfTasks(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	u := caller(r)
+	all := p.ShowOthers || a.mayManage(r, p)
+	for _, ann := range anns {
+		if all || (ann.CompletedBy != nil && *ann.CompletedBy == u.ID) {
+			at[ann.TaskID].Annotations = append(at[ann.TaskID].Annotations, toAnnotationJSON(ann))
+		}
+	}
+	preds, err := a.store.PredictionsOfTasks(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, pr := range preds {
+		at[pr.TaskID].Predictions = append(at[pr.TaskID].Predictions, toPredictionJSON(pr))
+	}
+	return out, nil
+}
+
+// mayManage says the caller manages project p.
+func (a *API) mayManage(r *http.Request, p store.Project) bool {
+	u := caller(r)
+	role, _ := a.store.Membership(r.Context(), p.ID, u.ID)
+	return auth.Can(u, role, auth.ManageProject)
 }
 
 // listTasks answers GET /api/tasks?project=ID, a page at a time: page and
@@ -71,9 +119,13 @@ func (a *API) listTasks(w http.ResponseWriter, r *http.Request) error {
 		}
 		tq.After = &store.Cursor{ID: after}
 	}
-	ts, err := a.store.FindTasks(r.Context(), tq)
+	found, err := a.store.FindTasks(r.Context(), tq)
 	if err != nil {
 		return err
+	}
+	if len(found) == 0 && page > 1 {
+		// Label Studio's clients page until a 404.
+		return problem.NotFound("page")
 	}
 	total := p.TaskCount
 	if q.Get("query") != "" {
@@ -83,11 +135,52 @@ func (a *API) listTasks(w http.ResponseWriter, r *http.Request) error {
 		}
 		total = n.N
 	}
-	out := make([]taskJSON, len(ts))
-	for i, t := range ts {
-		out[i] = toTaskJSON(t.Task)
+	ts := make([]store.Task, len(found))
+	for i, t := range found {
+		ts[i] = t.Task
+	}
+	if q.Get("include") == "id" {
+		ids := make([]map[string]int64, len(ts))
+		for i, t := range ts {
+			ids[i] = map[string]int64{"id": t.ID}
+		}
+		return writeJSON(w, http.StatusOK, map[string]any{"tasks": ids, "total": total})
+	}
+	out, err := a.withWork(r, p, ts)
+	if err != nil {
+		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"tasks": out, "total": total})
+}
+
+// projectTasks answers GET /api/projects/{id}/tasks as Label Studio does: a
+// plain list of a page of tasks with their annotations and predictions.
+func (a *API) projectTasks(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.projectOf(r, auth.ViewProject)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	size, err := intParam(q.Get("page_size"), defaultPageSize, 1, maxPageSize, "page_size")
+	if err != nil {
+		return err
+	}
+	page, err := intParam(q.Get("page"), 1, 1, 1<<30, "page")
+	if err != nil {
+		return err
+	}
+	ts, err := a.store.Tasks(r.Context(), store.TaskPage{ProjectID: p.ID, Offset: (page - 1) * size, Limit: size})
+	if err != nil {
+		return err
+	}
+	if len(ts) == 0 && page > 1 {
+		return problem.NotFound("page")
+	}
+	out, err := a.withWork(r, p, ts)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
 }
 
 func intParam(s string, def, lo, hi int, name string) (int, error) {
@@ -160,11 +253,67 @@ func (a *API) task(r *http.Request, act auth.Action) (store.Task, store.Project,
 }
 
 func (a *API) getTask(w http.ResponseWriter, r *http.Request) error {
-	t, _, err := a.task(r, auth.ViewProject)
+	t, p, err := a.task(r, auth.ViewProject)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toTaskJSON(t))
+	out, err := a.withWork(r, p, []store.Task{t})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out[0])
+}
+
+// updateTask answers PATCH /api/tasks/{id}: {"data": {...}} replaces the
+// task's data (project managers only); other fields are refused by name.
+func (a *API) updateTask(w http.ResponseWriter, r *http.Request) error {
+	t, p, err := a.task(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	var in map[string]json.RawMessage
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	var data map[string]any
+	for k, v := range in {
+		switch k {
+		case "data":
+			if err := json.Unmarshal(v, &data); err != nil || len(data) == 0 {
+				return problem.Invalid("data: give a JSON object of the task's fields", nil)
+			}
+		case "id", "project":
+			// Label Studio's clients echo these back; they cannot change.
+		default:
+			return problem.Invalid(fmt.Sprintf("%s: changing this field of a task is not supported; only data can change", k), nil)
+		}
+	}
+	if data != nil {
+		if t, err = a.store.UpdateTaskData(r.Context(), t.ID, data); errors.Is(err, store.ErrConflict) {
+			return problem.Conflict("the project already has a task with exactly this data")
+		} else if err != nil {
+			return err
+		}
+	}
+	out, err := a.withWork(r, p, []store.Task{t})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out[0])
+}
+
+// taskAnnotations answers GET /api/tasks/{id}/annotations: the annotations of
+// the task the caller may see.
+func (a *API) taskAnnotations(w http.ResponseWriter, r *http.Request) error {
+	t, p, err := a.task(r, auth.ViewProject)
+	if err != nil {
+		return err
+	}
+	out, err := a.withWork(r, p, []store.Task{t})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out[0].Annotations)
 }
 
 func (a *API) deleteTask(w http.ResponseWriter, r *http.Request) error {
