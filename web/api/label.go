@@ -14,8 +14,8 @@ import (
 	"concord/internal/auth"
 	"concord/internal/job"
 	"concord/internal/labeling"
-	"concord/internal/ml/backend"
 	"concord/internal/live"
+	"concord/internal/ml/backend"
 	"concord/internal/store"
 	"concord/web/problem"
 )
