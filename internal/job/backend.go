@@ -24,6 +24,9 @@ const backendBatch = 20
 type BackendPredictArgs struct {
 	ProjectID int64 `json:"project_id"`
 	BackendID int64 `json:"backend_id"`
+	// Asked, when set, is when new tasks or a user asked again: such a job is
+	// not merged into one already running, which may have passed those tasks.
+	Asked int64 `json:"asked,omitempty"`
 }
 
 // Kind names the job.
@@ -113,7 +116,7 @@ func predictNewTasks(ctx context.Context, jobs *Client, tx *store.Store, project
 		return err
 	}
 	for _, b := range bs {
-		if err := Insert(ctx, jobs, tx, BackendPredictArgs{ProjectID: projectID, BackendID: b.ID}); err != nil {
+		if err := Insert(ctx, jobs, tx, BackendPredictArgs{ProjectID: projectID, BackendID: b.ID, Asked: time.Now().UnixNano()}); err != nil {
 			return err
 		}
 	}

@@ -265,7 +265,7 @@ func (a *API) predictBackend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.jobs.Insert(r.Context(), job.BackendPredictArgs{ProjectID: p.ID, BackendID: b.ID}, nil); err != nil {
+	if _, err := a.jobs.Insert(r.Context(), job.BackendPredictArgs{ProjectID: p.ID, BackendID: b.ID, Asked: time.Now().UnixNano()}, nil); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusAccepted, map[string]string{"status": "predicting"})

@@ -187,6 +187,17 @@ func TestPredictNoBatchSupport(t *testing.T) {
 	}
 }
 
+// TestPredictEmptyList checks an empty "results" list is no predictions, not an error.
+func TestPredictEmptyList(t *testing.T) {
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"results": []any{}})
+	}))
+	ps, err := newClient(t, srv, fastOptions()).Predict(context.Background(), PredictRequest{Tasks: make([]any, 3), Project: "1.1"})
+	if err != nil || len(ps) != 0 {
+		t.Fatalf("an empty list: %v, %v; want no predictions and no error", ps, err)
+	}
+}
+
 // flaky answers 503 to the first two calls, then hands over to next.
 func flaky(calls *atomic.Int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -39,7 +39,7 @@ type Prediction struct {
 // Predict asks the backend for predictions on req.Tasks, retrying on transient failures.
 //
 // A task's entry in the answer may hold one prediction, several or none, so a
-// task may get zero or more Predictions. An answer with a different number of
+// task may get zero or more Predictions. An empty list means no predictions; an answer with another number of
 // entries than tasks is an error wrapping ErrResultCount.
 func (c *Client) Predict(ctx context.Context, req PredictRequest) ([]Prediction, error) {
 	if len(req.Tasks) == 0 {
@@ -86,6 +86,9 @@ func (c *Client) parsePredictions(ans answer, tasks int) ([]Prediction, error) {
 		version = v
 	default:
 		return nil, c.protocolError("predict", ans, "want an object with \"results\" or a list")
+	}
+	if len(results) == 0 {
+		return nil, nil // no predictions, as Label Studio takes an empty list: not an error
 	}
 	if len(results) != tasks {
 		return nil, &Error{URL: c.endpoint("predict"), Status: ans.status, Body: excerpt(raw),
