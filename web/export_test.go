@@ -406,7 +406,7 @@ func TestExportJob(t *testing.T) {
 		DownloadURL string  `json:"download_url"`
 		Error       string  `json:"error"`
 	}
-	if code := e.call(tok, "POST", fmt.Sprintf("/api/projects/%d/exports", p.ID), map[string]any{"exportType": "JSONL", "pseudonymise": true}, &ex); code != 202 || ex.Status != "created" {
+	if code := e.call(tok, "POST", fmt.Sprintf("/api/projects/%d/exports", p.ID), map[string]any{"exportType": "JSONL", "pseudonymise": true}, &ex); code != 202 || ex.Status != "in_progress" {
 		t.Fatalf("POST exports: %d %+v", code, ex)
 	}
 	deadline := time.Now().Add(30 * time.Second)
