@@ -260,6 +260,39 @@ func TestLegacySDKRecorded(t *testing.T) {
 	code, _, body = e.lsDo(key, "PATCH", fmt.Sprintf("/api/annotations/%d", ann.ID), "", fmt.Sprintf(`{"result": %s}`, choice("neg")))
 	want(t, "update_annotation", code, body, 200)
 
+	// get_labeled_tasks and get_unlabeled_tasks filter on completed_at with
+	// the Data Manager query, paging until a 404 as get_tasks does.
+	for _, c := range []struct {
+		empty bool
+		want  []int64
+	}{{false, ids[:1]}, {true, ids[1:]}} {
+		q := url.Values{}
+		q.Set("project", fmt.Sprint(p.ID))
+		q.Set("page", "1")
+		q.Set("page_size", "100")
+		q.Set("query", fmt.Sprintf(`{"filters": {"conjunction": "and", "items": [{"filter": "filter:tasks:completed_at", "operator": "empty", "value": %v, "type": "Datetime"}]}, "ordering": [], "selectedItems": {"all": true, "excluded": []}}`, c.empty))
+		q.Set("fields", "all")
+		q.Set("include", "id")
+		code, _, body = e.lsDo(key, "GET", "/api/tasks", q.Encode(), "")
+		want(t, "get_labeled_tasks", code, body, 200)
+		var page struct {
+			Tasks []struct {
+				ID int64 `json:"id"`
+			} `json:"tasks"`
+		}
+		decode(t, "get_labeled_tasks", body, &page)
+		var got []int64
+		for _, t := range page.Tasks {
+			got = append(got, t.ID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Fatalf("completed_at empty=%v: tasks %v, want %v", c.empty, got, c.want)
+		}
+		q.Set("page", "2")
+		code, _, body = e.lsDo(key, "GET", "/api/tasks", q.Encode(), "")
+		want(t, "get_labeled_tasks past the last page", code, body, 404)
+	}
+
 	code, _, body = e.lsDo(key, "GET", "/api/dm/views", fmt.Sprintf("project=%d", p.ID), "")
 	want(t, "get_views", code, body, 200)
 	var views []any
