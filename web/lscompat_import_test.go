@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"concord/internal/fixture"
 	"concord/internal/store"
 )
 
@@ -36,7 +37,7 @@ func TestLabelStudioExportImport(t *testing.T) {
 	// import skips it with skip_invalid=true.
 	importFile := func(pid int64, file string) {
 		t.Helper()
-		body, err := os.ReadFile("../testdata/labelstudio/" + file)
+		body, err := os.ReadFile(fixture.Path(t, "labelstudio/"+file))
 		if err != nil {
 			t.Fatal(err)
 		}
