@@ -22,12 +22,13 @@ func (s *Store) Membership(ctx context.Context, projectID, userID int64) (string
 	return role, wrap("membership", noRows(err))
 }
 
-// Members lists a project's members by e-mail.
+// Members lists a project's members (accounts; not its ML backends'
+// identities) by e-mail.
 func (s *Store) Members(ctx context.Context, projectID int64) ([]Member, error) {
 	ms, err := all[Member](s.db.Query(ctx, `
 		SELECT m.project_id, m.user_id, u.email, u.name, m.role, m.created_at
 		FROM project_members m JOIN users u ON u.id = m.user_id
-		WHERE m.project_id = $1 ORDER BY lower(u.email)`, projectID))
+		WHERE m.project_id = $1 AND u.kind = 'account' ORDER BY lower(u.email)`, projectID))
 	return ms, wrap("members", err)
 }
 

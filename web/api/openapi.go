@@ -81,6 +81,19 @@ var docs = map[string]doc{
 	"POST /predictions":                                {"Add a prediction: {task, result, score, model_version}", true},
 	"GET /predictions":                                 {"A task's predictions: ?task=", true},
 	"GET /openapi.json":                                {"This document", false},
+	"GET /version":                                     {"Concord's version, as Label Studio's /api/version (its clients ask it first)", true},
+	"POST /projects/{id}/import/predictions":           {"Add many predictions of the project's tasks: [{task, result, score, model_version}]", true},
+	"GET /projects/{id}/tasks":                         {"A page of the project's tasks with annotations and predictions, as a list", true},
+	"POST /projects/{id}/validate":                     {"Check a label config: {label_config}", true},
+	"GET /projects/{id}/export/formats":                {"The export formats, those the config cannot fill disabled", true},
+	"DELETE /projects/{id}/exports/{eid}":              {"Delete a background export and its file", true},
+	"PATCH /tasks/{id}":                                {"Replace a task's data: {data}", true},
+	"GET /tasks/{id}/annotations":                      {"A task's annotations the caller may see", true},
+	"GET /ml/{id}":                                     {"An ML backend", true},
+	"PATCH /ml/{id}":                                   {"Change an ML backend's url or title (a new url is set up again)", true},
+	"DELETE /ml/{id}":                                  {"Remove an ML backend and revoke its token", true},
+	"POST /ml/{id}/predict":                            {"Ask an ML backend again for predictions on the unlabeled tasks", true},
+	"GET /dm/views":                                    {"The project's saved Data Manager views (none yet: always [])", true},
 }
 
 // RouteList walks the routes table and returns "METHOD /path" for every API

@@ -304,3 +304,21 @@ func (a *API) stats(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, st)
 }
+
+// validateConfig answers POST /api/projects/{id}/validate {"label_config"}:
+// 200 with the config when it parses, else 400 naming the tag and line.
+func (a *API) validateConfig(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.projectOf(r, auth.ManageProject); err != nil {
+		return err
+	}
+	var in struct {
+		LabelConfig string `json:"label_config"`
+	}
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if _, err := labeling.ParseConfig(in.LabelConfig); err != nil {
+		return problem.BadRequest("label_config: %v", err)
+	}
+	return writeJSON(w, http.StatusOK, map[string]string{"label_config": in.LabelConfig})
+}
