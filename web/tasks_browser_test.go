@@ -51,7 +51,7 @@ func TestBrowserTaskTable(t *testing.T) {
 	t.Parallel()
 	e, p, ids, ann2 := tableProject(t)
 	ctx := chrome(t)
-	step := within(ctx, 2*time.Minute)
+	step := within(ctx, 4*time.Minute) // the whole walk; the machine may be busy
 	rowIDs := func() string {
 		t.Helper()
 		s, err := chromedp.Run(step, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#task-table tbody tr")).map(r => r.dataset.task).join(",")`))
@@ -147,7 +147,8 @@ func TestBrowserTaskTable(t *testing.T) {
 		chromedp.WaitVisible(fmt.Sprintf(`//h1[starts-with(text(),"Task #%d")]`, ids[3])),
 	)
 	if err != nil {
-		t.Fatalf("task detail navigation: %v", err)
+		url, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
+		t.Fatalf("task detail navigation: %v (at %s)", err, url)
 	}
 	// Select all matching "not annotated", assign them to ann2, confirm the count.
 	err = chromedp.Do(step,
