@@ -9,6 +9,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"concord/internal/store"
 	"concord/internal/store/storetest"
 )
@@ -111,10 +114,22 @@ func (q *queue) submit(u, i int, cancelled bool) store.Annotation {
 	return a
 }
 
+// sql is where the test's own statements run: the queue's transaction when it
+// is in one (storetest.Rollback), else the pool.
+func (q *queue) sql() interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+} {
+	if tx := q.s.Tx(); tx != nil {
+		return tx
+	}
+	return q.s.Pool
+}
+
 // counters reads task i's count of completed annotations and whether it is full.
 func (q *queue) counters(i int) (done int, full bool) {
 	q.t.Helper()
-	if err := q.s.Pool.QueryRow(context.Background(), `SELECT done_count, is_full FROM tasks WHERE id = $1`, q.tasks[i]).Scan(&done, &full); err != nil {
+	if err := q.sql().QueryRow(context.Background(), `SELECT done_count, is_full FROM tasks WHERE id = $1`, q.tasks[i]).Scan(&done, &full); err != nil {
 		q.t.Fatal(err)
 	}
 	return done, full
@@ -129,7 +144,6 @@ type step struct {
 
 func TestNextTask(t *testing.T) {
 	t.Parallel()
-	s := storetest.New(t) // one database; each case has its own project and annotators
 	tests := []struct {
 		name    string
 		overlap int
@@ -161,14 +175,14 @@ func TestNextTask(t *testing.T) {
 				if got := q.next(0); got != 0 {
 					q.t.Fatalf("first call served %d", got)
 				}
-				if _, err := q.s.Pool.Exec(context.Background(), `UPDATE task_locks SET expires_at = now() - interval '1 second'`); err != nil {
+				if _, err := q.sql().Exec(context.Background(), `UPDATE task_locks SET expires_at = now() - interval '1 second'`); err != nil {
 					q.t.Fatal(err)
 				}
 			},
 			steps: []step{{user: 1, want: 0}}},
 		{name: "extra annotators widen a task's overlap", overlap: 1, tasks: 1,
 			before: func(q *queue) {
-				if _, err := q.s.Pool.Exec(context.Background(), `UPDATE tasks SET extra_annotators = 1`); err != nil {
+				if _, err := q.sql().Exec(context.Background(), `UPDATE tasks SET extra_annotators = 1`); err != nil {
 					q.t.Fatal(err)
 				}
 			},
@@ -177,7 +191,8 @@ func TestNextTask(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			q := newQueue(t, s, store.ProjectFields{MaximumAnnotations: tt.overlap}, tt.tasks, 5)
+			// Each case in a transaction of its own on the shared database, rolled back at its end.
+			q := newQueue(t, storetest.Rollback(t), store.ProjectFields{MaximumAnnotations: tt.overlap}, tt.tasks, 5)
 			if tt.before != nil {
 				tt.before(q)
 			}

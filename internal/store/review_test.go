@@ -15,7 +15,6 @@ import (
 func TestReview(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := storetest.New(t)
 	type want struct {
 		state     string // the reviewed annotation's review_state
 		taskState string
@@ -39,6 +38,7 @@ func TestReview(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			s := storetest.Rollback(t)
 			q := newQueue(t, s, store.ProjectFields{MaximumAnnotations: 1}, 2, 1)
 			a := q.submit(0, 0, false)
 			for _, v := range tt.verdicts {
@@ -54,7 +54,7 @@ func TestReview(t *testing.T) {
 				t.Errorf("annotation review state %q, comment %q; want %q, the reviewer's", got.ReviewState, got.Comment, tt.want.state)
 			}
 			var taskState string
-			s.Pool.QueryRow(ctx, `SELECT review_state FROM tasks WHERE id = $1`, q.tasks[0]).Scan(&taskState)
+			q.sql().QueryRow(ctx, `SELECT review_state FROM tasks WHERE id = $1`, q.tasks[0]).Scan(&taskState)
 			done, full := q.counters(0)
 			if taskState != tt.want.taskState || done != tt.want.done || full != tt.want.full {
 				t.Errorf("task: review state %q, done %d, full %v; want %q, %d, %v", taskState, done, full, tt.want.taskState, tt.want.done, tt.want.full)

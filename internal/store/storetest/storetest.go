@@ -33,12 +33,14 @@ var (
 )
 
 // Main runs the package's tests, then the package's own cleanups, then drops
-// the template and stops the embedded cluster if one was started.
+// the shared database (see Rollback) and the template and stops the embedded
+// cluster if one was started.
 func Main(m *testing.M, cleanups ...func()) {
 	code := m.Run()
 	for _, f := range cleanups {
 		f()
 	}
+	closeShared()
 	if template != "" {
 		if conn, err := pgx.Connect(context.Background(), serverURL); err == nil {
 			conn.Exec(context.Background(), `DROP DATABASE IF EXISTS `+pgx.Identifier{template}.Sanitize()+` WITH (FORCE)`)
