@@ -530,7 +530,7 @@ func TestExportBoxes(t *testing.T) {
 	}
 	_, _, asURL := e.fetch(tok, fmt.Sprintf("/api/projects/%d/export?exportType=JSON&media=url", p.ID))
 	hash := sha256.Sum256(png)
-	if !bytes.Contains(asURL, []byte(`"image":"`+e.srv.URL+"/media/"+hex.EncodeToString(hash[:]))) {
+	if !bytes.Contains(asURL, []byte(`"image":"`+testBaseURL+"/media/"+hex.EncodeToString(hash[:]))) {
 		t.Errorf("media=url: %s", asURL)
 	}
 }

@@ -31,6 +31,10 @@ import (
 	"concord/web"
 )
 
+// testBaseURL is CONCORD_BASE_URL in the test server: absolute URLs Concord
+// writes start with it, never with the request's Host.
+const testBaseURL = "https://concord.example"
+
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 // env is a running server on a fresh database.
@@ -44,7 +48,7 @@ type env struct {
 func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	t.Helper()
 	st := storetest.New(t)
-	cfg := config.Config{SessionMaxAge: time.Hour, DataDir: t.TempDir(), MaxUploadMB: 64, AsyncImportMB: 1}
+	cfg := config.Config{SessionMaxAge: time.Hour, DataDir: t.TempDir(), MaxUploadMB: 64, AsyncImportMB: 1, BaseURL: testBaseURL}
 	for _, o := range opts {
 		o(&cfg)
 	}
