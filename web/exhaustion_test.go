@@ -61,7 +61,7 @@ func TestQueuedExportsAreCapped(t *testing.T) {
 	}
 	// Exports queued and never worked (no job): m has the user's cap, in another project.
 	for range api.QueuedExportsPerUser {
-		if _, err := e.store.CreateExport(ctx, nil, q.ID, m.ID, "JSON", nil, ""); err != nil {
+		if _, err := e.store.CreateExport(ctx, q.ID, m.ID, "JSON", nil, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -85,7 +85,7 @@ func TestQueuedExportsAreCapped(t *testing.T) {
 	}
 	// Fill q to the project's cap: another manager of q is refused too.
 	for range api.QueuedExportsPerProject - api.QueuedExportsPerUser {
-		if _, err := e.store.CreateExport(ctx, nil, q.ID, 0, "JSON", nil, ""); err != nil {
+		if _, err := e.store.CreateExport(ctx, q.ID, 0, "JSON", nil, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
