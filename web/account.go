@@ -66,9 +66,16 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.SetUserPassword(r.Context(), u.ID, hash); err != nil {
 		return err
 	}
-	// Other sessions of this user keep working until they expire; renew ours.
+	// The change moved the account's auth version (a database trigger):
+	// every other session is signed out and every API token revoked. This
+	// session carries on, under a new token and the new version.
+	u, err = s.store.UserByID(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
-	return s.renderAccount(w, r, http.StatusOK, view.AccountModel{PasswordMsg: "Password changed."})
+	s.sessions.Put(r.Context(), sessionAuthVersion, u.AuthVersion)
+	return s.renderAccount(w, r, http.StatusOK, view.AccountModel{PasswordMsg: "Password changed. Your other sessions are signed out and your API tokens revoked."})
 }

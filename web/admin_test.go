@@ -50,8 +50,12 @@ func TestUserAdministration(t *testing.T) {
 		t.Fatalf("a disabled user's token: %d, want 401", code)
 	}
 	post("enable", nil)
-	if code := e.call(tok, "GET", "/api/current-user/whoami", nil, nil); code != 200 {
-		t.Fatalf("after enabling: %d", code)
+	// Disabling revoked the token for good: re-enabling revives no credential.
+	if code := e.call(tok, "GET", "/api/current-user/whoami", nil, nil); code != 401 {
+		t.Fatalf("the old token after enabling: %d, want 401", code)
+	}
+	if code := e.call(e.token(u), "GET", "/api/current-user/whoami", nil, nil); code != 200 {
+		t.Fatalf("a new token after enabling: %d", code)
 	}
 	post("role", url.Values{"role": {"manager"}})
 	post("password", url.Values{"password": {"a new password"}})

@@ -3,7 +3,9 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -42,6 +44,9 @@ func (s *Server) adaptAPI(aud auth.Audience, h api.HandlerFunc) http.HandlerFunc
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	pe := problem.From(err)
 	reqID := middleware.GetReqID(r.Context())
+	if pe.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((pe.RetryAfter+time.Second-1)/time.Second)))
+	}
 	switch {
 	case pe.Status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "5")

@@ -22,8 +22,9 @@ import (
 
 // Session keys.
 const (
-	sessionUserID = "user_id"
-	sessionCSRF   = "csrf"
+	sessionUserID      = "user_id"
+	sessionAuthVersion = "auth_version" // the user's AuthVersion at sign-in
+	sessionCSRF        = "csrf"
 )
 
 // contentSecurityPolicy allows no inline script and no framing.
@@ -116,9 +117,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if id := s.sessions.GetInt64(ctx, sessionUserID); id != 0 {
 			u, err := s.store.UserByID(ctx, id)
 			switch {
-			case err == nil && u.DisabledAt == nil:
+			case err == nil && u.DisabledAt == nil && s.sessions.GetInt(ctx, sessionAuthVersion) == u.AuthVersion:
 				ctx = auth.WithUser(ctx, u)
 			case err == nil || errors.Is(err, store.ErrNotFound):
+				// Disabled, gone, or the password changed since this session began.
 				s.sessions.Remove(ctx, sessionUserID)
 			default:
 				s.renderError(w, r, err)

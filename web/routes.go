@@ -16,7 +16,7 @@ import (
 // audience (auth.Audience), which adapt enforces before the handler runs.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, s.metrics.observe, s.recoverPanics, s.securityHeaders,
+	r.Use(s.deadlines, middleware.RequestID, s.logRequests, s.metrics.observe, s.recoverPanics, s.securityHeaders,
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "application/json"))
 
 	r.Get("/healthz", s.healthz)

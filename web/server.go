@@ -5,7 +5,6 @@ package web
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
@@ -79,14 +78,16 @@ func New(d Deps) *Server {
 	return s
 }
 
-// HTTPServer wraps the handler in an http.Server with sane timeouts. There is
-// no write timeout: exports stream for as long as they need.
+// HTTPServer wraps the handler in an http.Server with the timeouts of
+// deadline.go. There is no overall write timeout: exports stream for as long
+// as the client keeps reading, each write bounded by the configured write timeout.
 func (s *Server) HTTPServer(addr string) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		IdleTimeout:       IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 }

@@ -62,6 +62,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(ctx, sessionUserID, u.ID)
+	s.sessions.Put(ctx, sessionAuthVersion, u.AuthVersion)
 	s.sessions.Remove(ctx, sessionCSRF)
 	if err := s.store.ClearAuthFailures(ctx, email); err != nil {
 		return err
@@ -78,6 +79,12 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sessions.Destroy(r.Context()); err != nil {
 		return err
+	}
+	if u, ok := auth.UserFrom(r.Context()); ok {
+		// This session's websockets are re-checked, and closed.
+		if err := s.store.NotifyAccess(r.Context(), u.ID); err != nil {
+			s.log.Warn("sign-out not announced to websockets", "user_id", u.ID, "err", err)
+		}
 	}
 	return seeOther(w, r, link.SignIn(""))
 }

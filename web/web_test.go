@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,8 +48,13 @@ type env struct {
 
 func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	t.Helper()
-	st := storetest.New(t)
-	cfg := config.Config{SessionMaxAge: time.Hour, DataDir: t.TempDir(), MaxUploadMB: 64, AsyncImportMB: 1, BaseURL: testBaseURL}
+	return newEnvOn(t, storetest.New(t), opts...)
+}
+
+// newEnvOn is newEnv on a store of the test's making (say, a small pool).
+func newEnvOn(t *testing.T, st *store.Store, opts ...func(*config.Config)) *env {
+	t.Helper()
+	cfg := config.Config{SessionMaxAge: time.Hour, WriteTimeout: 30 * time.Second, DataDir: t.TempDir(), MaxUploadMB: 64, AsyncImportMB: 1, BaseURL: testBaseURL}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -79,22 +85,34 @@ func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
 	go hub.Run(hubCtx)
 	go live.Listen(hubCtx, storetest.URLOf(st), hub, log)
 	t.Cleanup(stopHub)
-	h := web.New(web.Deps{Config: cfg, Store: st, Importer: im, Jobs: jobs, Hub: hub, Log: log}).Handler()
-	srv := httptest.NewServer(h)
+	// The server as `concord serve` runs it: its timeouts included.
+	hs := web.New(web.Deps{Config: cfg, Store: st, Importer: im, Jobs: jobs, Hub: hub, Log: log}).HTTPServer("")
+	h := hs.Handler
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config = hs
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: st, srv: srv, routes: h.(chi.Routes)}
 }
 
 const testPassword = "correct horse battery"
 
+// testHash is testPassword hashed once: argon2id is slow on purpose, and every
+// test account shares the password.
+var (
+	testHashOnce sync.Once
+	testHash     string
+	testHashErr  error
+)
+
 // user creates an account with testPassword.
 func (e *env) user(email, role string) store.User {
 	e.t.Helper()
-	hash, err := auth.HashPassword(testPassword)
-	if err != nil {
-		e.t.Fatal(err)
+	testHashOnce.Do(func() { testHash, testHashErr = auth.HashPassword(testPassword) })
+	if testHashErr != nil {
+		e.t.Fatal(testHashErr)
 	}
-	u, err := e.store.CreateUser(context.Background(), email, "", hash, role)
+	u, err := e.store.CreateUser(context.Background(), email, "", testHash, role)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -51,6 +51,7 @@ var scenarios = []scenario{
 	{"export", "export 1M annotations (one per task) as JSONL and Label Studio JSON through the API's code path vs COPY of the same rows", benchExport},
 	{"quality", "in-house classifiers on the shared data (SMS, MNIST, WNUT-17, FSDD) vs scikit-learn on the same splits; training 100k texts; predict throughput", benchQuality},
 	{"tasks", "the task table on 1M tasks: first page with no filter, each filter, search, sorts, deep keyset pages, counts; bulk assign and delete of 100k tasks", benchTasks},
+	{"slow", "p99 of other users' sign-in and next with 100 slow export readers and 400 slow request bodies open, vs the same on an idle server", benchSlow},
 	{"agreement", "Krippendorff's alpha, Fleiss' and Cohen's kappa, majority vote and Dawid-Skene on 1,000,002 annotations; NLTK's AnnotationTask on a 100,002-annotation slice", benchAgreement},
 	{"crowd", "crowd simulation: 300 tasks, 4 classes, 10 annotators (3 random, 7 right 80 % of the time), 5 per task, seeds 1-5: majority vote (ties: no consensus, or a seeded draw) and Dawid-Skene against the planted classes", benchCrowd},
 }

@@ -27,6 +27,7 @@ type Config struct {
 	SessionMaxAge  time.Duration // how long a browser session lasts
 	LogLevel       slog.Level    // debug, info, warn, error
 	ShutdownWindow time.Duration // how long in-flight requests and jobs get on shutdown
+	WriteTimeout   time.Duration // longest one write of a response may wait for the client; 0: no limit
 	MaxUploadMB    int64         // largest upload accepted, in MiB
 	AsyncImportMB  int64         // uploads larger than this import in the background, in MiB
 	AllowPrivate   string        // private network ranges ML backends may be in (comma-separated CIDRs)
@@ -61,6 +62,7 @@ var settings = []setting{
 	{"CONCORD_SECURE_COOKIES", "secure-cookies", "false", "mark cookies Secure (set it when Concord is served over HTTPS)", boolSetter(func(c *Config) *bool { return &c.SecureCookies })},
 	{"CONCORD_SESSION_MAX_AGE", "session-max-age", "168h", "how long a browser session lasts", durationSetter(func(c *Config) *time.Duration { return &c.SessionMaxAge })},
 	{"CONCORD_SHUTDOWN_WINDOW", "shutdown-window", "20s", "time in-flight requests and jobs get to finish on shutdown", durationSetter(func(c *Config) *time.Duration { return &c.ShutdownWindow })},
+	{"CONCORD_WRITE_TIMEOUT", "write-timeout", "30s", "longest a client may leave a response unread before it is cut off (each write's deadline; 0: none)", durationSetter(func(c *Config) *time.Duration { return &c.WriteTimeout })},
 	{"CONCORD_MAX_UPLOAD_MB", "max-upload-mb", "4096", "largest upload accepted, in MiB (larger: 413)", intSetter(func(c *Config) *int64 { return &c.MaxUploadMB })},
 	{"CONCORD_ASYNC_IMPORT_MB", "async-import-mb", "16", "uploads larger than this many MiB import in the background, with progress", intSetter(func(c *Config) *int64 { return &c.AsyncImportMB })},
 	{"CONCORD_ALLOW_PRIVATE_NETWORKS", "allow-private-networks", "", "comma-separated CIDRs (e.g. 127.0.0.0/8) of private networks ML backends may be in; the server reaches no private address otherwise", func(c *Config, v string) error { c.AllowPrivate = v; return nil }},

@@ -66,6 +66,8 @@ type Options struct {
 	// Redact masks e-mail addresses, phone numbers and (Luhn-valid) card
 	// numbers in text data and in the texts of results.
 	Redact bool
+	// RawFormulas writes CSV and TSV cells that look like formulas as they are.
+	RawFormulas bool
 	// Media says how /media/<sha256> data values are written (default: keep,
 	// or filename for COCO, YOLO, VOC and the audio formats); BaseURL prefixes them for MediaURL.
 	Media   string
@@ -151,6 +153,7 @@ func Write(w io.Writer, tasks Tasks, opts Options) (Stats, error) {
 // formatOptions derives the writers' options from the project's config.
 func formatOptions(opts Options, cv *converter) format.Options {
 	fo := format.Options{
+		RawFormulas: opts.RawFormulas,
 		OnCutSpan: func(c format.CutSpan) {
 			cv.cutSpans++
 			if opts.OnCutSpan != nil {

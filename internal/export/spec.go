@@ -28,6 +28,7 @@ type Spec struct {
 	Skipped      bool        `json:"skipped,omitempty"`
 	Pseudonymise bool        `json:"pseudonymise,omitempty"`
 	Redact       bool        `json:"redact,omitempty"`
+	RawFormulas  bool        `json:"raw_formulas,omitempty"` // CSV/TSV cells as they are (see format.NeutraliseFormula)
 	Media        string      `json:"media,omitempty"`
 }
 
@@ -86,6 +87,7 @@ func ParseSpec(q url.Values) (Spec, error) {
 		{&s.Skipped, []string{"skipped"}},
 		{&s.Pseudonymise, []string{"pseudonymise", "pseudonymize"}},
 		{&s.Redact, []string{"redact"}},
+		{&s.RawFormulas, []string{"raw_formulas"}},
 	}
 	for _, f := range flags {
 		for _, name := range f.names {

@@ -1,7 +1,6 @@
 package format
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -20,7 +19,7 @@ import (
 type audioWriter struct {
 	sink
 	opts Options
-	cw   *csv.Writer
+	cw   *safeCSV
 }
 
 type audioRow struct {
@@ -34,7 +33,7 @@ type audioRow struct {
 func newAudioWriter(kind Kind, w io.Writer, opts Options) *audioWriter {
 	a := &audioWriter{sink: newSink(w), opts: opts}
 	if kind == AudioCSV {
-		a.cw = csv.NewWriter(a.bw)
+		a.cw = newSafeCSV(a.bw, opts.RawFormulas)
 		a.cw.Write([]string{"file", "start", "end", "label", "transcription"})
 	}
 	return a

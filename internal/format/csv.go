@@ -88,10 +88,11 @@ func (c *csvReader) Next() (Task, error) {
 // spaces.
 type tableWriter struct {
 	sink
-	cw     *csv.Writer // CSV only
+	cw     *safeCSV // CSV only
 	cols   []string
 	labels []string
 	row    []string
+	raw    bool // formulas written as they are
 }
 
 func newTableWriter(kind Kind, w io.Writer, opts Options) (*tableWriter, error) {
@@ -104,8 +105,9 @@ func newTableWriter(kind Kind, w io.Writer, opts Options) (*tableWriter, error) 
 	}
 	t := &tableWriter{sink: newSink(w), cols: opts.Columns, labels: opts.LabelColumns}
 	if kind == CSV {
-		t.cw = csv.NewWriter(t.bw)
+		t.cw = newSafeCSV(t.bw, opts.RawFormulas)
 	}
+	t.raw = opts.RawFormulas
 	return t, t.writeRow(head)
 }
 
@@ -116,6 +118,9 @@ func (t *tableWriter) writeRow(row []string) error {
 	for i, f := range row {
 		if i > 0 {
 			t.bw.WriteByte('\t')
+		}
+		if !t.raw {
+			f = NeutraliseFormula(f)
 		}
 		t.bw.WriteString(tsvClean(f))
 	}

@@ -11,6 +11,11 @@ type Options struct {
 	// Columns by the CSV and TSV writers.
 	LabelColumns []string
 
+	// RawFormulas writes CSV and TSV cells as they are. By default a cell a
+	// spreadsheet would run as a formula (see NeutraliseFormula) is written
+	// with a leading apostrophe, as OWASP advises against CSV injection.
+	RawFormulas bool
+
 	// LazyQuotes lets the CSV reader accept bare quotes inside unquoted fields.
 	LazyQuotes bool
 

@@ -53,7 +53,7 @@ func Export(ctx context.Context, st *store.Store, blobs media.Blobs, p store.Pro
 		})
 	}
 	opts := export.Options{Format: spec.Format, Config: cfg, Consensus: spec.Consensus,
-		Pseudonymise: spec.Pseudonymise, Redact: spec.Redact, Media: spec.Media, BaseURL: baseURL, Progress: progress}
+		Pseudonymise: spec.Pseudonymise, Redact: spec.Redact, RawFormulas: spec.RawFormulas, Media: spec.Media, BaseURL: baseURL, Progress: progress}
 	if blobs != nil {
 		opts.OpenMedia = func(hash string) ([]byte, error) { return media.ReadBlob(ctx, blobs, hash) }
 	}

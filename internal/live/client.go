@@ -13,9 +13,19 @@ import (
 // client is one websocket connection: a reader (the Serve goroutine) and a
 // writer goroutine. Only the hub goroutine sends on or closes send.
 type client struct {
-	hub  *Hub
-	conn *websocket.Conn
-	send chan []byte
+	hub    *Hub
+	conn   *websocket.Conn
+	send   chan []byte
+	access Access
+}
+
+// Access is what the hub asks about a client's user, when the client
+// subscribes and again whenever Recheck names the user: may they follow a
+// project, and do their credentials (session or token) still hold.
+type Access struct {
+	User  int64                                         // 0: never rechecked
+	May   func(ctx context.Context, project int64) bool // may the user follow project
+	Valid func(ctx context.Context) bool                // nil: always
 }
 
 // clientMessage is what a browser may send: {"subscribe": 12} or {"unsubscribe": 12}.
@@ -35,11 +45,18 @@ type clientMessage struct {
 // wraps ErrUpgrade: the response has been written already, so only log it.
 // Once upgraded, Serve returns nil however the connection ends.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, may func(ctx context.Context, project int64) bool) error {
+	return h.ServeUser(w, r, Access{May: may})
+}
+
+// ServeUser is Serve for a known user, whose access the hub checks again
+// whenever Recheck names them: a client whose credentials no longer hold is
+// closed, and one that may no longer follow a project is unsubscribed from it.
+func (h *Hub) ServeUser(w http.ResponseWriter, r *http.Request, a Access) error {
 	conn, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrUpgrade, err)
 	}
-	c := &client{hub: h, conn: conn, send: make(chan []byte, h.SendBuffer)}
+	c := &client{hub: h, conn: conn, send: make(chan []byte, h.SendBuffer), access: a}
 	select {
 	case h.register <- c:
 	case <-h.done:
@@ -50,7 +67,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, may func(ctx context
 		return nil
 	}
 	go c.write()
-	c.read(r.Context(), may)
+	c.read(r.Context(), a.May)
 	return nil
 }
 
@@ -135,6 +152,29 @@ func (c *client) write() {
 			if err := c.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
 				return
 			}
+		}
+	}
+}
+
+// recheck asks again whether c's user may keep it and follow projects; it
+// runs outside the hub goroutine, as the answers come from the database.
+func (c *client) recheck(projects []int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), recheckWait)
+	defer cancel()
+	if c.access.Valid != nil && !c.access.Valid(ctx) {
+		c.conn.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "signed out"), time.Now().Add(closeGrace))
+		c.conn.Close() // its reader fails and unregisters it
+		return
+	}
+	for _, p := range projects {
+		if c.access.May(ctx, p) {
+			continue
+		}
+		select {
+		case c.hub.control <- control{c: c, op: opRevoke, project: p}:
+		case <-c.hub.done:
+			return
 		}
 	}
 }

@@ -24,6 +24,7 @@ const (
 	maxSubscriptions = 100               // projects one client may follow at once
 	publishBuffer    = 1024              // events queued for the hub goroutine before Publish waits
 	closeGrace       = 1 * time.Second   // time allowed for a close frame when a client is refused
+	recheckWait      = 10 * time.Second  // time allowed to recheck one client's access
 )
 
 // Hub fans events out to the websocket clients of this process. One goroutine,
@@ -48,6 +49,7 @@ type Hub struct {
 	control    chan control
 	publish    chan Event
 	resync     chan struct{}
+	recheck    chan int64
 	done       chan struct{} // closed when Run returns
 
 	// Owned by Run.
@@ -71,6 +73,7 @@ const (
 	opSubscribe = iota
 	opUnsubscribe
 	opReply
+	opRevoke // the client's user may no longer follow project
 )
 
 // NewHub returns a hub with default limits; start it with Run.
@@ -87,6 +90,7 @@ func NewHub(log *slog.Logger) *Hub {
 		control:        make(chan control),
 		publish:        make(chan Event, publishBuffer),
 		resync:         make(chan struct{}, 1),
+		recheck:        make(chan int64, publishBuffer),
 		done:           make(chan struct{}),
 		clients:        make(map[*client]map[int64]struct{}),
 		projects:       make(map[int64]map[*client]struct{}),
@@ -139,6 +143,16 @@ func (h *Hub) Run(ctx context.Context) {
 			h.handle(r)
 		case e := <-h.publish:
 			h.fanout(e)
+		case user := <-h.recheck:
+			for c, subs := range h.clients {
+				if c.access.User != 0 && (user == 0 || c.access.User == user) {
+					projects := make([]int64, 0, len(subs))
+					for p := range subs {
+						projects = append(projects, p)
+					}
+					go c.recheck(projects)
+				}
+			}
 		case <-h.resync:
 			msg := encode(Event{Type: TypeResync})
 			for c, subs := range h.clients {
@@ -173,6 +187,12 @@ func (h *Hub) handle(r control) {
 			h.nSubs.Add(1)
 		}
 		h.send(r.c, encode(Event{Project: r.project, Type: TypeSubscribed}))
+	case opRevoke:
+		if _, ok := subs[r.project]; ok {
+			h.unsubscribe(r.c, r.project)
+			delete(subs, r.project)
+			h.send(r.c, errorMessage(r.project, "you may no longer follow this project"))
+		}
 	case opUnsubscribe:
 		if _, ok := subs[r.project]; ok {
 			h.unsubscribe(r.c, r.project)
@@ -236,6 +256,15 @@ func (h *Hub) unsubscribe(c *client, p int64) {
 func (h *Hub) Publish(e Event) {
 	select {
 	case h.publish <- e:
+	case <-h.done:
+	}
+}
+
+// Recheck asks the hub to check again the access of every client of user (0:
+// of every client): see ServeUser.
+func (h *Hub) Recheck(user int64) {
+	select {
+	case h.recheck <- user:
 	case <-h.done:
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,6 +15,11 @@ import (
 
 // Channel is the PostgreSQL notification channel that carries events.
 const Channel = "concord_events"
+
+// AccessChannel carries the id of a user whose access changed (sent by the
+// database's triggers, migration 000012, and by store.NotifyAccess); the
+// hub then rechecks that user's clients.
+const AccessChannel = "concord_access"
 
 const (
 	maxPayload    = 7000                    // largest event Notify sends; PostgreSQL refuses 8000 bytes
@@ -70,6 +76,7 @@ func Listen(ctx context.Context, connString string, hub *Hub, log *slog.Logger) 
 			if lost {
 				log.Info("live: listener reconnected", "channel", Channel)
 				hub.requestResync()
+				hub.Recheck(0) // access changes may have been missed too
 			}
 		})
 		if ctx.Err() != nil {
@@ -100,8 +107,10 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, hub *Hub, log *slog.Logger
 		defer cancel()
 		conn.Close(cctx)
 	}()
-	if _, err := conn.Exec(ctx, `LISTEN `+Channel); err != nil {
-		return fmt.Errorf("listen: %w", err)
+	for _, ch := range []string{Channel, AccessChannel} {
+		if _, err := conn.Exec(ctx, `LISTEN `+ch); err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
 	}
 	ready()
 	for {
@@ -121,6 +130,10 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, hub *Hub, log *slog.Logger
 			}
 		case err != nil:
 			return fmt.Errorf("wait: %w", err)
+		case n.Channel == AccessChannel:
+			if user, err := strconv.ParseInt(n.Payload, 10, 64); err == nil && user > 0 {
+				hub.Recheck(user)
+			}
 		default:
 			var e Event
 			if err := json.Unmarshal([]byte(n.Payload), &e); err != nil || e.Project <= 0 || e.Type == "" {

@@ -105,3 +105,19 @@ func (s *Store) ExpireExport(ctx context.Context, id int64) error {
 	_, err := s.db.Exec(ctx, `UPDATE exports SET status = 'expired' WHERE id = $1`, id)
 	return wrap("expire export", err)
 }
+
+// ActiveExports counts the queued and running exports that userID asked for
+// (in any project) and those of projectID, inside the store's transaction
+// (call it on the store Transact gives); it first
+// takes a transaction lock on the user, so that two requests of one user
+// cannot both pass a cap on the count.
+func (s *Store) ActiveExports(ctx context.Context, userID, projectID int64) (byUser, byProject int, err error) {
+	if _, err := s.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('concord.exports'), $1::int)`, int32(userID)); err != nil {
+		return 0, 0, wrap("active exports", err)
+	}
+	err = s.db.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE created_by = $1), count(*) FILTER (WHERE project_id = $2)
+		FROM exports WHERE status IN ('queued', 'running') AND (created_by = $1 OR project_id = $2)`,
+		userID, projectID).Scan(&byUser, &byProject)
+	return byUser, byProject, wrap("active exports", err)
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -23,6 +24,9 @@ type User struct {
 	LastLoginAt  *time.Time `db:"last_login_at"`
 	CreatedAt    time.Time  `db:"created_at"`
 	Kind         string     `db:"kind"` // KindAccount, KindExternal or KindMLBackend
+	// AuthVersion moves when the password changes or the account is disabled:
+	// a session made under another version no longer counts.
+	AuthVersion int `db:"auth_version"`
 }
 
 // The kinds of user: an account signs in; an external annotator (named in an
@@ -34,7 +38,7 @@ const (
 	KindMLBackend = "ml_backend"
 )
 
-const userColumns = `id, email, name, password_hash, role, disabled_at, last_login_at, created_at, kind`
+const userColumns = `id, email, name, password_hash, role, disabled_at, last_login_at, created_at, kind, auth_version`
 
 // CreateUser adds an account; a taken e-mail (case-insensitive) is ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, email, name, passwordHash, role string) (User, error) {
@@ -89,4 +93,15 @@ func (s *Store) TouchLogin(ctx context.Context, id int64) error {
 func (s *Store) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
 	return wrap("set user disabled", mustAffect(s.db.Exec(ctx, `
 		UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1`, id, disabled)))
+}
+
+// AccessChannel is the notification channel on which a user's id is sent
+// whenever their access changes (see migration 000012 and NotifyAccess).
+const AccessChannel = "concord_access"
+
+// NotifyAccess announces that userID's access changed in a way the database
+// cannot see (a signed-out session), so that live connections re-check it.
+func (s *Store) NotifyAccess(ctx context.Context, userID int64) error {
+	_, err := s.Pool.Exec(ctx, `SELECT pg_notify($1, $2)`, AccessChannel, strconv.FormatInt(userID, 10))
+	return wrap("notify access", err)
 }

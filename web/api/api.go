@@ -41,13 +41,16 @@ type API struct {
 	imports   *app.Imports
 	log       *slog.Logger
 	uploadDir string
+	spoolDir  string // streamed exports' temporary files
 	openTasks openTaskCache
+	streamed  exportSlots
 }
 
 // New makes the API. Uploads are spooled under the data directory, where the
 // workers that import them can read them.
 func New(cfg config.Config, st *store.Store, im *ingest.Importer, jobs *job.Client, log *slog.Logger) *API {
-	return &API{cfg: cfg, store: st, importer: im, jobs: jobs, imports: app.NewImports(cfg, st, im), log: log, uploadDir: filepath.Join(cfg.DataDir, "uploads")}
+	return &API{cfg: cfg, store: st, importer: im, jobs: jobs, imports: app.NewImports(cfg, st, im), log: log,
+		uploadDir: filepath.Join(cfg.DataDir, "uploads"), spoolDir: filepath.Join(cfg.DataDir, "spool")}
 }
 
 // notify tells every Concord process's live pages about a committed change; a
@@ -67,13 +70,18 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 
 // readJSON decodes a request body of at most maxJSONBody bytes into v.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	return readJSONLimit(w, r, v, maxJSONBody)
+}
+
+// readJSONLimit decodes a request body of at most limit bytes into v.
+func readJSONLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.UseNumber() // task data keeps its numbers exact
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
-			return problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", maxJSONBody))
+			return problem.New(http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", limit))
 		case errors.Is(err, io.EOF):
 			return problem.BadRequest("the request body is empty; send a JSON object")
 		}

@@ -1,9 +1,12 @@
 package api
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,6 +19,7 @@ import (
 	"concord/internal/format"
 	"concord/internal/job"
 	"concord/internal/labeling"
+	"concord/internal/spool"
 	"concord/internal/store"
 	"concord/web/link"
 	"concord/web/problem"
@@ -40,8 +44,11 @@ func (a *API) audit(r *http.Request, action string, projectID int64, details map
 	return a.store.Audit(r.Context(), u.ID, u.Email, action, projectID, details)
 }
 
-// exportNow answers GET /api/projects/{id}/export: the export streamed from
-// the database cursor as it is written, with flat memory however large.
+// exportNow answers GET /api/projects/{id}/export: the export streamed as it
+// is read. The database's rows go into a spool file at the database's pace
+// and the client reads that file at its own, so a slow reader holds a file,
+// never a database connection; memory stays flat however large the project.
+// A user and a project have a few streamed exports at a time (429 beyond).
 func (a *API) exportNow(w http.ResponseWriter, r *http.Request) error {
 	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
@@ -51,18 +58,51 @@ func (a *API) exportNow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	release, err := a.streamed.take(caller(r).ID, p.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if err := a.audit(r, store.AuditExport, p.ID, map[string]any{"via": "api", "spec": spec}); err != nil {
 		return err
 	}
+	sp, err := spool.New(a.spoolDir)
+	if err != nil {
+		return err
+	}
+	defer sp.Remove()
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	var stats export.Stats
+	wrote := make(chan error, 1)
+	go func() {
+		bw := bufio.NewWriterSize(sp, 64<<10)
+		var err error
+		stats, err = job.Export(ctx, a.store, a.importer.Blobs, p, spec, bw, a.cfg.PublicURL(), nil)
+		if err == nil {
+			err = bw.Flush()
+		}
+		sp.Finish(err)
+		wrote <- err
+	}()
 	w.Header().Set("Content-Type", spec.ContentType())
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", spec.FileName(p.ID, time.Now())))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	stats, err := job.Export(r.Context(), a.store, a.importer.Blobs, p, spec, w, a.cfg.PublicURL(), nil)
-	if err != nil {
+	n, err := io.Copy(w, sp.Reader(ctx))
+	cancel() // a client gone stops the query too
+	werr := <-wrote
+	if werr != nil && n == 0 && err != nil && !errors.Is(werr, context.Canceled) {
+		w.Header().Del("Content-Disposition")
+		return werr // nothing sent yet: a proper error answer
+	}
+	if werr != nil && !errors.Is(werr, context.Canceled) {
 		// The status line is gone: cut the connection, so that the client
 		// sees a broken download rather than a file that looks whole.
-		a.log.Error("export failed mid-stream", "project", p.ID, "tasks_written", stats.Tasks, "err", err)
+		a.log.Error("export failed mid-stream", "project", p.ID, "tasks_written", stats.Tasks, "err", werr)
 		panic(http.ErrAbortHandler)
+	}
+	if err != nil {
+		panic(http.ErrAbortHandler) // the client went away or stopped reading
 	}
 	return nil
 }
@@ -156,7 +196,15 @@ func (a *API) QueueExport(r *http.Request, p store.Project, spec export.Spec) (s
 	}
 	var e store.Export
 	err = a.store.Transact(ctx, func(tx *store.Store) error {
-		var err error
+		byUser, byProject, err := tx.ActiveExports(ctx, u.ID, p.ID)
+		switch {
+		case err != nil:
+			return err
+		case byUser >= QueuedExportsPerUser:
+			return problem.TooMany(fmt.Sprintf("you already have %d exports queued or running; wait for one to finish", byUser), exportRetryAfter)
+		case byProject >= QueuedExportsPerProject:
+			return problem.TooMany(fmt.Sprintf("this project already has %d exports queued or running; wait for one to finish", byProject), exportRetryAfter)
+		}
 		if e, err = tx.CreateExport(ctx, p.ID, u.ID, string(spec.Format), opts, ""); err != nil {
 			return err
 		}

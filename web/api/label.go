@@ -413,22 +413,46 @@ func (a *API) deleteAnnotation(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// saveDraft answers PUT /api/tasks/{id}/draft: autosaved work in progress.
+// Drafts are bounded: an autosave is small, and a draft is kept per task and
+// annotator, so an unbounded one would let anyone fill the database.
+const (
+	maxDraftBody  = 64 << 10
+	maxDraftItems = 500
+)
+
+// saveDraft answers PUT /api/tasks/{id}/draft: autosaved work in progress,
+// result items of the project's controls (not yet checked against the task:
+// it may be unfinished), at most maxDraftItems in maxDraftBody bytes.
 func (a *API) saveDraft(w http.ResponseWriter, r *http.Request) error {
-	t, _, err := a.task(r, auth.ViewProject)
+	t, p, err := a.task(r, auth.ViewProject)
 	if err != nil {
 		return err
 	}
 	var in struct {
-		Result []json.RawMessage `json:"result"`
+		Result []labeling.Result `json:"result"`
 	}
-	if err := readJSON(w, r, &in); err != nil {
+	if err := readJSONLimit(w, r, &in, maxDraftBody); err != nil {
 		return err
 	}
-	if in.Result == nil {
-		in.Result = []json.RawMessage{}
+	if len(in.Result) > maxDraftItems {
+		return problem.Invalid(fmt.Sprintf("result: a draft holds at most %d items, got %d", maxDraftItems, len(in.Result)), nil)
 	}
-	raw, _ := json.Marshal(in.Result)
+	cfg, err := labeling.ParseConfig(p.LabelConfig)
+	if err != nil {
+		return problem.Conflict("this project's label config no longer parses; fix it before labeling")
+	}
+	for i, res := range in.Result {
+		if _, ok := cfg.Control(res.FromName); !ok {
+			return problem.Invalid(fmt.Sprintf("result[%d].from_name: %q is not a control of this project", i, res.FromName), nil)
+		}
+	}
+	if in.Result == nil {
+		in.Result = []labeling.Result{}
+	}
+	raw, err := json.Marshal(in.Result)
+	if err != nil {
+		return problem.Invalid("result: "+err.Error(), nil)
+	}
 	if err := a.store.SaveDraft(r.Context(), t.ID, caller(r).ID, raw); err != nil {
 		return err
 	}

@@ -108,3 +108,36 @@ func (a *API) removeMember(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// listInvitations answers GET /api/projects/{id}/invitations: the project's
+// invitation links (never their tokens), live or not.
+func (a *API) listInvitations(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.projectOf(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	invs, err := a.store.Invitations(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, invs)
+}
+
+// revokeInvitation answers DELETE /api/projects/{id}/invitations/{invitation_id}.
+func (a *API) revokeInvitation(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.projectOf(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(r, "invitation_id")
+	if err != nil {
+		return err
+	}
+	if err := a.store.RevokeInvitation(r.Context(), p.ID, id); errors.Is(err, store.ErrNotFound) {
+		return problem.NotFound("unused invitation")
+	} else if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

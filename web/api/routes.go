@@ -51,6 +51,8 @@ func (a *API) routes() []Route {
 		{"GET", "/projects/{id}/members", auth.ProjectManager, a.listMembers},
 		{"POST", "/projects/{id}/members", auth.ProjectManager, a.addMember},
 		{"DELETE", "/projects/{id}/members/{user_id}", auth.ProjectManager, a.removeMember},
+		{"GET", "/projects/{id}/invitations", auth.ProjectManager, a.listInvitations},
+		{"DELETE", "/projects/{id}/invitations/{invitation_id}", auth.ProjectManager, a.revokeInvitation},
 
 		{"POST", "/projects/{id}/import", auth.ProjectManager, a.importTasks},
 		{"POST", "/projects/{id}/import/predictions", auth.ProjectManager, a.importPredictions},

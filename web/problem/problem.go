@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"concord/internal/app"
 	"concord/internal/store"
@@ -17,6 +18,8 @@ type Error struct {
 	Msg     string // shown to the user
 	Details any    // extra JSON for API clients (e.g. field errors)
 	Err     error  // the cause, for the log only
+	// RetryAfter, when positive, is sent as the Retry-After header (whole seconds).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -49,6 +52,11 @@ func Forbidden() *Error { return New(http.StatusForbidden, "you do not have perm
 
 // NotFound says there is no such thing (or the caller may not know it exists).
 func NotFound(what string) *Error { return New(http.StatusNotFound, what+" not found") }
+
+// TooMany says the caller has too much going on and may retry after a while (429).
+func TooMany(msg string, retryAfter time.Duration) *Error {
+	return &Error{Status: http.StatusTooManyRequests, Msg: msg, RetryAfter: retryAfter}
+}
 
 // Conflict says the request clashes with existing data.
 func Conflict(msg string) *Error { return New(http.StatusConflict, msg) }
