@@ -73,7 +73,9 @@ const (
 // Review records a reviewer's verdict on an annotation: accept it; reject it
 // with a comment, which gives the task back to its annotator (the annotation
 // no longer counts until they resubmit); or fix it — the reviewer's result
-// becomes a ground-truth annotation of theirs, accepted.
+// becomes a ground-truth annotation of theirs, accepted, and the annotation is
+// accepted when it already says the same (result items compared without their
+// ids) and rejected, as above, when it does not.
 func (s *Store) Review(ctx context.Context, annotationID, reviewerID int64, verdict, comment string, fixed json.RawMessage, maxAnnotations int) error {
 	return wrap("review", s.Transact(ctx, func(tx *Store) error {
 		var taskID, projectID int64
@@ -106,9 +108,28 @@ func (s *Store) Review(ctx context.Context, annotationID, reviewerID int64, verd
 				}
 			}
 		case ReviewFix:
-			if _, err := tx.db.Exec(ctx, `UPDATE annotations SET review_state = 'rejected', review_comment = $2, reviewed_by = $3, updated_at = now() WHERE id = $1`,
-				annotationID, comment, reviewerID); err != nil {
+			// An annotation that already says what the fix says is right:
+			// accepted. Any other is rejected and, like a rejection, stops
+			// counting until its annotator resubmits.
+			var agrees bool
+			if err := tx.db.QueryRow(ctx, `
+				SELECT coalesce((SELECT jsonb_agg(e - 'id' ORDER BY (e - 'id')::text) FROM jsonb_array_elements(result) e), '[]')
+				     = coalesce((SELECT jsonb_agg(e - 'id' ORDER BY (e - 'id')::text) FROM jsonb_array_elements($2::jsonb) e), '[]')
+				FROM annotations WHERE id = $1`, annotationID, fixed).Scan(&agrees); err != nil {
 				return err
+			}
+			verdictState, delta := "rejected", -1
+			if agrees {
+				verdictState, delta = "accepted", 1
+			}
+			if _, err := tx.db.Exec(ctx, `UPDATE annotations SET review_state = $4, review_comment = $2, reviewed_by = $3, updated_at = now() WHERE id = $1`,
+				annotationID, comment, reviewerID, verdictState); err != nil {
+				return err
+			}
+			if changes := (state == "rejected") == agrees; changes && !cancelled {
+				if err := countDone(ctx, tx, taskID, delta, maxAnnotations); err != nil {
+					return err
+				}
 			}
 			if _, err := tx.db.Exec(ctx, `
 				INSERT INTO annotations (task_id, project_id, completed_by, result, ground_truth, review_state, reviewed_by, imported)

@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -32,8 +34,9 @@ func TestReview(t *testing.T) {
 			want{"rejected", "rejected", 0, false, 0}},
 		{"reject twice counts down once", []string{store.ReviewReject, store.ReviewReject}, want{"rejected", "rejected", 0, false, 0}},
 		{"reject then accept counts again", []string{store.ReviewReject, store.ReviewAccept}, want{"accepted", "accepted", 1, true, 1}},
-		{"fix: the original is rejected, the reviewer's result becomes accepted ground truth", []string{store.ReviewFix},
-			want{"rejected", "accepted", 1, true, 0}},
+		{"fix: the original is rejected and stops counting, the reviewer's result becomes accepted ground truth", []string{store.ReviewFix},
+			want{"rejected", "accepted", 0, false, 0}},
+		{"a fix after a rejection counts down once", []string{store.ReviewReject, store.ReviewFix}, want{"rejected", "accepted", 0, false, 0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,6 +106,35 @@ func TestReviewRejectedResubmit(t *testing.T) {
 	}
 	if got := q.next(0); got != -1 {
 		t.Fatalf("after the resubmission the annotator was served task %d, want none (task 1 is reserved)", got)
+	}
+}
+
+// TestReviewFixAgreeing checks that a fix which says what the annotation
+// already says (other result ids, same labels) accepts it, counting it again
+// if it had been rejected, instead of rejecting a right answer.
+func TestReviewFixAgreeing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	same := json.RawMessage(`[{"id":"reviewer","from_name":"c","to_name":"text","type":"choices","value":{"choices":["a"]}}]`)
+	for _, before := range [][]string{nil, {store.ReviewReject}} {
+		t.Run(fmt.Sprint("after ", before), func(t *testing.T) {
+			t.Parallel()
+			s := storetest.Rollback(t)
+			q := newQueue(t, s, store.ProjectFields{MaximumAnnotations: 1}, 2, 1)
+			a := q.submit(0, 0, false)
+			for _, v := range append(before, store.ReviewFix) {
+				if err := s.Review(ctx, a.ID, q.mgr.ID, v, "", same, 1); err != nil {
+					t.Fatalf("%s: %v", v, err)
+				}
+			}
+			got, err := s.AnnotationByID(ctx, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if done, full := q.counters(0); got.ReviewState != "accepted" || done != 1 || !full {
+				t.Errorf("annotation %q, task done %d full %v; want accepted, 1, true", got.ReviewState, done, full)
+			}
+		})
 	}
 }
 
