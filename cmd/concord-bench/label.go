@@ -37,10 +37,10 @@ const (
 const labelConfig = `<View><Text name="text" value="$text"/><Choices name="sentiment" toName="text">
 <Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral"/></Choices></View>`
 
-// benchLabel measures next + submit through Concord's HTTP API with 64
-// concurrent annotators on a project of a million tasks, beside raw SQL doing
-// the same reads and writes (pick an open task with SKIP LOCKED and reserve it;
-// insert the annotation, count it on the task, drop the reservation).
+// benchLabel measures next + submit with 64 concurrent annotators on projects
+// of a million tasks, three ways in one run: raw SQL doing the same reads and
+// writes (no HTTP), the minimal chi + pgx server of minimal.go, and Concord's
+// HTTP API. Each gets its own project and a pool that counts statements.
 func benchLabel(ctx context.Context, e *env, scale float64) ([]figure, error) {
 	n := max(int(labelTasks*scale), 2*labelAnnotators*labelRounds)
 	owner, err := e.store.CreateUser(ctx, "label-owner@localhost", "", "!", store.RoleManager)
@@ -54,15 +54,14 @@ func benchLabel(ctx context.Context, e *env, scale float64) ([]figure, error) {
 		}
 		return p, fillTasks(ctx, e.store, p.ID, n)
 	}
-	rawP, err := mk("raw SQL")
-	if err != nil {
-		return nil, err
+	var projects [3]store.Project
+	for i, title := range []string{"raw SQL", "minimal", "concord"} {
+		if projects[i], err = mk(title); err != nil {
+			return nil, err
+		}
 	}
-	p, err := mk("concord")
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(e.log, "two projects of %d tasks each\n", n)
+	rawP, minP, p := projects[0], projects[1], projects[2]
+	fmt.Fprintf(e.log, "three projects of %d tasks each\n", n)
 	var tokens []string
 	var users []int64
 	for i := 0; i < labelAnnotators; i++ {
@@ -70,8 +69,8 @@ func benchLabel(ctx context.Context, e *env, scale float64) ([]figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, pid := range []int64{p.ID, rawP.ID} {
-			if err := e.store.SetMember(ctx, pid, u.ID, store.RoleAnnotator); err != nil {
+		for _, pr := range projects {
+			if err := e.store.SetMember(ctx, pr.ID, u.ID, store.RoleAnnotator); err != nil {
 				return nil, err
 			}
 		}
@@ -81,40 +80,85 @@ func benchLabel(ctx context.Context, e *env, scale float64) ([]figure, error) {
 		}
 		tokens, users = append(tokens, key), append(users, u.ID)
 	}
-	// Vacuum now, so that autovacuum of two million new rows does not run
+	// Vacuum now, so that autovacuum of three million new rows does not run
 	// during the measurement.
 	if _, err := e.store.Pool.Exec(ctx, "VACUUM (ANALYZE) tasks"); err != nil {
 		return nil, err
 	}
-	settle(ctx, e)
-
-	rawLat, err := parallel(labelAnnotators, labelRounds, func(i int) error { return rawNextSubmit(ctx, e.store, rawP.ID, users[i]) })
+	cs, count, err := countedStore(ctx, e.url)
 	if err != nil {
-		return nil, fmt.Errorf("raw: %w", err)
+		return nil, err
 	}
-	settle(ctx, e)
+	defer cs.Close()
 
-	srv, client, err := labelServer(ctx, e)
+	measure := func(name string, fn func(i int) error) (labelRun, error) {
+		settle(ctx, e)
+		count.reset()
+		t0 := time.Now()
+		lat, err := parallel(labelAnnotators, labelRounds, fn)
+		r := labelRun{lat: lat, secs: time.Since(t0).Seconds(), stmts: count.stmts.Load(), trips: count.trips.Load()}
+		if err != nil {
+			return r, fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Fprintf(e.log, "%s: %.0f pairs/s, p50 %.1f ms, p99 %.1f ms, %.1f statements and %.1f round trips per pair\n",
+			name, r.rate(), pct(lat, 50), pct(lat, 99), r.perPair(r.stmts), r.perPair(r.trips))
+		return r, nil
+	}
+	raw, err := measure("raw SQL", func(i int) error { return rawNextSubmit(ctx, cs, rawP.ID, users[i]) })
+	if err != nil {
+		return nil, err
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: labelAnnotators}}
+	minSrv := httptest.NewServer((&minimal{pool: cs.Pool}).handler())
+	defer minSrv.Close()
+	mini, err := measure("minimal", func(i int) error { return apiNextSubmit(client, minSrv.URL, tokens[i], minP.ID) })
+	if err != nil {
+		return nil, err
+	}
+	srv, err := labelServer(ctx, e, cs)
 	if err != nil {
 		return nil, err
 	}
 	defer srv.Close()
-	apiLat, err := parallel(labelAnnotators, labelRounds, func(i int) error { return apiNextSubmit(client, srv.URL, tokens[i], p.ID) })
+	con, err := measure("concord", func(i int) error { return apiNextSubmit(client, srv.URL, tokens[i], p.ID) })
 	if err != nil {
-		return nil, fmt.Errorf("api: %w", err)
+		return nil, err
 	}
-	var done int64
-	e.store.Pool.QueryRow(ctx, `SELECT count(*) FROM annotations WHERE project_id = $1`, p.ID).Scan(&done)
-	if done != labelAnnotators*labelRounds {
-		return nil, fmt.Errorf("%d annotations stored, want %d", done, labelAnnotators*labelRounds)
+	for _, pr := range projects[1:] {
+		var done int64
+		e.store.Pool.QueryRow(ctx, `SELECT count(*) FROM annotations WHERE project_id = $1`, pr.ID).Scan(&done)
+		if done != labelAnnotators*labelRounds {
+			return nil, fmt.Errorf("%s: %d annotations stored, want %d", pr.Title, done, labelAnnotators*labelRounds)
+		}
 	}
-	p50, p99 := pct(apiLat, 50), pct(apiLat, 99)
-	r50, r99 := pct(rawLat, 50), pct(rawLat, 99)
 	name := fmt.Sprintf("next+submit, %d annotators, %d tasks", labelAnnotators, n)
+	const vsMin, vsRaw = "minimal chi + pgx server, same semantics", "raw SQL, same reads and writes"
+	return append(con.figures(name, mini, vsMin), mini.figures(name+", minimal server", raw, vsRaw)...), nil
+}
+
+// labelRun is one implementation's measurement: each pair's latency in ms,
+// the run's duration, and the statements and round trips it sent.
+type labelRun struct {
+	lat          []float64
+	secs         float64
+	stmts, trips int64
+}
+
+func (r labelRun) rate() float64           { return float64(len(r.lat)) / r.secs }
+func (r labelRun) perPair(n int64) float64 { return float64(n) / float64(len(r.lat)) }
+
+// figures are r's throughput, p50, p99, statements and round trips per pair beside base's.
+func (r labelRun) figures(name string, base labelRun, baseName string) []figure {
+	f := func(what string, v, b float64, unit string, ratio float64) figure {
+		return figure{Scenario: "label", Name: name + ", " + what, Value: v, Unit: unit, Baseline: b, BaseName: baseName, Ratio: ratio}
+	}
 	return []figure{
-		{Scenario: "label", Name: name + ", p50", Value: p50, Unit: "ms", Baseline: r50, BaseName: "raw SQL, same reads and writes", Ratio: p50 / r50},
-		{Scenario: "label", Name: name + ", p99", Value: p99, Unit: "ms", Baseline: r99, BaseName: "raw SQL, same reads and writes", Ratio: p99 / r99},
-	}, nil
+		f("throughput", r.rate(), base.rate(), "pairs/s", r.rate()/base.rate()),
+		f("p50", pct(r.lat, 50), pct(base.lat, 50), "ms", pct(r.lat, 50)/pct(base.lat, 50)),
+		f("p99", pct(r.lat, 99), pct(base.lat, 99), "ms", pct(r.lat, 99)/pct(base.lat, 99)),
+		f("statements per pair", r.perPair(r.stmts), base.perPair(base.stmts), "", r.perPair(r.stmts)/base.perPair(base.stmts)),
+		f("round trips per pair", r.perPair(r.trips), base.perPair(base.trips), "", r.perPair(r.trips)/base.perPair(base.trips)),
+	}
 }
 
 // fillTasks COPYs n text tasks into a project (setup, not measured).
@@ -137,22 +181,20 @@ func fillTasks(ctx context.Context, st *store.Store, projectID int64, n int) err
 	return err
 }
 
-// labelServer runs Concord's handler on a loopback port.
-func labelServer(ctx context.Context, e *env) (*httptest.Server, *http.Client, error) {
+// labelServer runs Concord's handler on st on a loopback port.
+func labelServer(ctx context.Context, e *env, st *store.Store) (*httptest.Server, error) {
 	cfg := config.Config{SessionMaxAge: time.Hour, DataDir: e.dir, MaxUploadMB: 64, AsyncImportMB: 16}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	blobs, err := media.NewDiskStore(filepath.Join(e.dir, "media"))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	im := &ingest.Importer{Store: e.store, Blobs: blobs}
-	jobs, err := job.NewClient(e.store.Pool, e.store, im, job.Options{}, log)
+	im := &ingest.Importer{Store: st, Blobs: blobs}
+	jobs, err := job.NewClient(st.Pool, st, im, job.Options{}, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	srv := httptest.NewServer(web.New(web.Deps{Config: cfg, Store: e.store, Importer: im, Jobs: jobs, Hub: live.NewHub(log), Log: log}).Handler())
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: labelAnnotators}}
-	return srv, client, nil
+	return httptest.NewServer(web.New(web.Deps{Config: cfg, Store: st, Importer: im, Jobs: jobs, Hub: live.NewHub(log), Log: log}).Handler()), nil
 }
 
 // parallel runs fn rounds times in each of workers goroutines and returns each call's latency in ms.

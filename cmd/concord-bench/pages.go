@@ -65,7 +65,7 @@ func benchPages(ctx context.Context, e *env, _ float64) ([]figure, error) {
 		return nil, err
 	}
 
-	srv, _, err := labelServer(ctx, e)
+	srv, err := labelServer(ctx, e, e.store)
 	if err != nil {
 		return nil, err
 	}

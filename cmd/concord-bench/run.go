@@ -32,6 +32,7 @@ type figure struct {
 // env is what every scenario gets: a fresh migrated database and a scratch directory.
 type env struct {
 	store *store.Store
+	url   string // the database's URL, for a scenario that opens its own pool
 	dir   string
 	log   io.Writer
 }
@@ -110,7 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		fmt.Fprintf(stderr, "== %s: %s\n", sc.name, sc.help)
-		figs, err := sc.run(ctx, &env{store: st, dir: dir, log: stderr}, *scale)
+		figs, err := sc.run(ctx, &env{store: st, url: url, dir: dir, log: stderr}, *scale)
 		if err != nil {
 			return fmt.Errorf("%s: %w", sc.name, err)
 		}

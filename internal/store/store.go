@@ -39,6 +39,16 @@ type Store struct {
 
 // Open connects to url and checks the connection.
 func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := PoolConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	return OpenConfig(ctx, cfg)
+}
+
+// PoolConfig parses url into the pool settings Open uses, for a caller that
+// adds its own (a tracer, say) before OpenConfig.
+func PoolConfig(url string) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: database URL: %w", err)
@@ -48,6 +58,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		// annotators behind a handful of connections.
 		cfg.MaxConns = defaultMaxConns
 	}
+	return cfg, nil
+}
+
+// OpenConfig connects with cfg and checks the connection.
+func OpenConfig(ctx context.Context, cfg *pgxpool.Config) (*Store, error) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
