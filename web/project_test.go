@@ -50,6 +50,16 @@ func TestProjectAPI(t *testing.T) {
 	if code != 422 || !strings.Contains(fmt.Sprint(bad["error"]), "line 3") || !strings.Contains(fmt.Sprint(bad["error"]), "Polygon") {
 		t.Errorf("bad config: %d %v, want 422 naming line 3 and the tag", code, bad)
 	}
+	var many strings.Builder
+	many.WriteString(`<View><Text name="text" value="$text"/><Choices name="c" toName="text">`)
+	for i := range labeling.MaxLabels + 1 {
+		fmt.Fprintf(&many, `<Choice value="%d"/>`, i)
+	}
+	many.WriteString(`</Choices></View>`)
+	code = e.call(tok, "PATCH", fmt.Sprintf("/api/projects/%d", id), map[string]any{"label_config": many.String()}, &bad)
+	if code != 422 || !strings.Contains(fmt.Sprint(bad["error"]), "at most 5000") {
+		t.Errorf("%d labels: %d %v, want 422 naming the limit", labeling.MaxLabels+1, code, bad)
+	}
 	code = e.call(tok, "PATCH", fmt.Sprintf("/api/projects/%d", id), map[string]any{"title": "Sentiment v2", "maximum_annotations": 0}, &bad)
 	if code != 422 {
 		t.Errorf("0 annotators per task: %d, want 422", code)

@@ -30,6 +30,11 @@ const (
 // DefaultMaxRating is a Rating control's maxRating when the config gives none.
 const DefaultMaxRating = 5
 
+// MaxLabels is the most Choice and Label tags a label config may hold, over
+// all its controls; a config with more is refused. Parsing takes time linear
+// in the config's size.
+const MaxLabels = 5000
+
 // Config is a parsed and validated label config.
 type Config struct {
 	Headers  []string  // Header texts, in document order

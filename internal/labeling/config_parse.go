@@ -17,6 +17,7 @@ func ParseConfig(src string) (*Config, error) {
 		cfg:     &Config{},
 		names:   make(map[string]int),
 		hotkeys: make(map[string]int),
+		values:  make(map[labelKey]bool),
 	}
 	if err := p.read(); err != nil {
 		return nil, err
@@ -33,9 +34,16 @@ type parser struct {
 	cfg     *Config
 	stack   []*frame
 	roots   int
-	names   map[string]int // object and control names seen, with their line
-	hotkeys map[string]int // hotkeys seen (lower case), with their line
-	header  string         // the last Header's text, until a control takes it as its caption
+	names   map[string]int    // object and control names seen, with their line
+	hotkeys map[string]int    // hotkeys seen (lower case), with their line
+	header  string            // the last Header's text, until a control takes it as its caption
+	values  map[labelKey]bool // label values seen, per control
+}
+
+// labelKey is a label's value in its control (by index into cfg.Controls).
+type labelKey struct {
+	control int
+	value   string
 }
 
 // frame is one open tag.
@@ -256,7 +264,11 @@ func (p *parser) label(f *frame, attrs map[string]string) error {
 	if err != nil {
 		return err
 	}
-	if _, dup := ctl.Label(v); dup {
+	if len(p.values) == MaxLabels {
+		return &ConfigError{Line: f.line, Tag: f.tag, Msg: fmt.Sprintf("a label config may hold at most %d <Choice> and <Label> tags; this one has more", MaxLabels)}
+	}
+	key := labelKey{parent.control, v}
+	if p.values[key] {
 		return &ConfigError{Line: f.line, Tag: f.tag, Msg: fmt.Sprintf("value %q appears twice in <%s name=%q>", v, parent.tag, ctl.Name)}
 	}
 	l := Label{Value: v, Hotkey: attrs["hotkey"], Background: attrs["background"]}
@@ -270,6 +282,7 @@ func (p *parser) label(f *frame, attrs map[string]string) error {
 		}
 		p.hotkeys[k] = f.line
 	}
+	p.values[key] = true
 	ctl.Labels = append(ctl.Labels, l)
 	return nil
 }

@@ -2,6 +2,7 @@ package labeling
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -230,5 +231,53 @@ func TestHeaderCaptionsNextControl(t *testing.T) {
 	}
 	if want := []string{"label=What is said?", "transcription=", "sure=How sure are you?"}; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("captions %q, want %q", got, want)
+	}
+}
+
+// labelsConfig is a valid config whose one Choices control has n choices.
+func labelsConfig(n int) string {
+	var b strings.Builder
+	b.WriteString(`<View><Text name="text" value="$text"/><Choices name="c" toName="text">`)
+	for i := range n {
+		fmt.Fprintf(&b, "\n<Choice value=\"label %d\"/>", i)
+	}
+	b.WriteString("\n</Choices></View>")
+	return b.String()
+}
+
+// TestParseConfigMaxLabels checks that MaxLabels labels parse and one more is
+// refused, naming the limit and the line of the first label past it.
+func TestParseConfigMaxLabels(t *testing.T) {
+	cfg, err := ParseConfig(labelsConfig(MaxLabels))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(cfg.Controls[0].Labels); got != MaxLabels {
+		t.Fatalf("%d labels, want %d", got, MaxLabels)
+	}
+	_, err = ParseConfig(labelsConfig(MaxLabels + 1))
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("%d labels: got %v, want a ConfigError", MaxLabels+1, err)
+	}
+	if !strings.Contains(ce.Error(), "at most 5000") || ce.Line != MaxLabels+2 {
+		t.Errorf("got %q on line %d, want the limit named on line %d", ce.Error(), ce.Line, MaxLabels+2)
+	}
+}
+
+// BenchmarkParseConfigLabels parses configs of 500 and 5,000 labels: the time
+// per label should not grow with their number (it grew linearly when each
+// label was checked against every label before it).
+func BenchmarkParseConfigLabels(b *testing.B) {
+	for _, n := range []int{500, MaxLabels} {
+		src := labelsConfig(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := ParseConfig(src); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/label")
+		})
 	}
 }
