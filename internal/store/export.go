@@ -59,10 +59,14 @@ const exportQuery = `
 		FROM predictions p WHERE p.task_id = t.id AND $9
 	) p ON true
 	LEFT JOIN LATERAL (
-		SELECT json_object_agg(pm.hash, json_build_object('filename', pm.filename, 'width', m.width, 'height', m.height)) AS media
+		SELECT json_object_agg(f.hash, json_build_object('filename', f.filename, 'width', f.width, 'height', f.height)) AS media
 		FROM jsonb_each_text(CASE WHEN $10 THEN t.data ELSE '{}'::jsonb END) d
-		JOIN project_media pm ON pm.project_id = t.project_id AND pm.hash = substring(d.value FROM '^/media/([0-9a-f]{64})$')
-		JOIN media m ON m.hash = pm.hash
+		CROSS JOIN LATERAL (
+			-- One primary-key look-up per media value of this task, in this project only.
+			SELECT pm.hash, pm.filename, m.width, m.height FROM project_media pm JOIN media m ON m.hash = pm.hash
+			WHERE pm.project_id = $1 AND pm.hash = substring(d.value FROM '^/media/([0-9a-f]{64})$')
+			LIMIT 1 -- (project_id, hash) is the key; the limit keeps the look-up per value, never a join of the project's media
+		) f
 	) md ON true
 	WHERE t.project_id = $1 AND ($8 OR a.anns IS NOT NULL)
 	ORDER BY t.id`
