@@ -119,34 +119,51 @@ const openFor = `t.project_id = $1 AND NOT t.is_full
 	AND (NOT EXISTS (SELECT 1 FROM task_assignments s WHERE s.task_id = t.id)
 	     OR EXISTS (SELECT 1 FROM task_assignments s WHERE s.task_id = t.id AND s.user_id = $2))`
 
+// pickSQL picks an open task and locks its row, in the order of sampling:
+// "uncertainty" (least certain first, unscored last), "random" (the first from id $5 on) or
+// the project's id order. Each is a range scan of a partial index of open
+// tasks (tasks_open_idx, tasks_uncertain_idx), never of every task of the
+// project (TestNextTaskPlan).
+func pickSQL(sampling string) string {
+	switch sampling {
+	case "uncertainty":
+		return `SELECT t.id FROM tasks t WHERE ` + openFor + `
+			ORDER BY coalesce(t.uncertainty, 'Infinity'::double precision), t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`
+	case "random":
+		return `SELECT t.id FROM tasks t WHERE ` + openFor + ` AND t.id >= $5
+			ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`
+	}
+	return `SELECT t.id FROM tasks t WHERE ` + openFor + `
+		ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`
+}
+
+// openRangeSQL is the id range of the project's open tasks, where a random pick starts.
+const openRangeSQL = `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM tasks WHERE project_id = $1 AND NOT is_full`
+
 // pickTask chooses an open task in the project's sampling order and locks its row.
 func pickTask(ctx context.Context, tx *Store, p Project, userID int64, taken []int64) (int64, error) {
 	var id int64
 	switch p.Sampling {
 	case "uncertainty":
-		err := tx.db.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+`
-			ORDER BY t.uncertainty ASC NULLS LAST, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`,
-			p.ID, userID, p.MaximumAnnotations, taken).Scan(&id)
+		err := tx.db.QueryRow(ctx, pickSQL(p.Sampling), p.ID, userID, p.MaximumAnnotations, taken).Scan(&id)
 		return id, err
 	case "random":
 		// From a random point of the project's id range, wrapping around: one
 		// index range scan, not a sort of every task.
 		var lo, hi int64
-		if err := tx.db.QueryRow(ctx, `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM tasks WHERE project_id = $1 AND NOT is_full`, p.ID).Scan(&lo, &hi); err != nil {
+		if err := tx.db.QueryRow(ctx, openRangeSQL, p.ID).Scan(&lo, &hi); err != nil {
 			return 0, err
 		}
 		pivot := lo
 		if hi > lo {
 			pivot = lo + rand.Int64N(hi-lo+1)
 		}
-		err := tx.db.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+` AND t.id >= $5
-			ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`, p.ID, userID, p.MaximumAnnotations, taken, pivot).Scan(&id)
+		err := tx.db.QueryRow(ctx, pickSQL(p.Sampling), p.ID, userID, p.MaximumAnnotations, taken, pivot).Scan(&id)
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return id, err
 		}
 	}
-	err := tx.db.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE `+openFor+`
-		ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED`, p.ID, userID, p.MaximumAnnotations, taken).Scan(&id)
+	err := tx.db.QueryRow(ctx, pickSQL("sequential"), p.ID, userID, p.MaximumAnnotations, taken).Scan(&id)
 	return id, err
 }
 
