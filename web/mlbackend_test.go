@@ -84,6 +84,39 @@ func TestMLBackendPrivateNetwork(t *testing.T) {
 	if code := e.call(e.token(mgr), "POST", "/api/ml", map[string]any{"project": p.ID, "url": "file:///etc/passwd"}, nil); code != 422 {
 		t.Fatalf("a file URL: %d, want 422", code)
 	}
+	for _, u := range []string{"http://[::ffff:7f00:1]:9090", "http://[64:ff9b::a9fe:a9fe]/", "http://[2002:a00:5::1]/"} {
+		if code := e.call(e.token(mgr), "POST", "/api/ml", map[string]any{"project": p.ID, "url": u}, &out); code != 422 {
+			t.Fatalf("a backend at %s: %d %v, want 422", u, code, out)
+		}
+	}
+}
+
+// TestMLBackendErrorsHideTheNetwork checks a backend that cannot be reached
+// is reported without the resolver's or the dialed address.
+func TestMLBackendErrorsHideTheNetwork(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *config.Config) { c.AllowPrivate = "127.0.0.0/8" })
+	mgr := e.user("m@x.org", store.RoleManager)
+	p := e.project(mgr, "p")
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	port := closed.URL[strings.LastIndex(closed.URL, ":")+1:]
+	for url, want := range map[string]string{
+		"http://nonexistent.invalid/": "nonexistent.invalid",
+		closed.URL:                    "the connection failed (connection refused)",
+	} {
+		var out map[string]any
+		code := e.call(e.token(mgr), "POST", "/api/ml", map[string]any{"project": p.ID, "url": url}, &out)
+		msg := fmt.Sprint(out["error"])
+		if code != 502 || !strings.Contains(msg, want) {
+			t.Fatalf("a backend at %s: %d %q, want 502 with %q", url, code, msg, want)
+		}
+		for _, leak := range []string{":53", "lookup", "dial", "127.0.0.1", port} {
+			if strings.Contains(msg, leak) {
+				t.Errorf("a backend at %s: message %q shows %q", url, msg, leak)
+			}
+		}
+	}
 }
 
 // TestMLBackend registers a backend (allowed on loopback): its predictions

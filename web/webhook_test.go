@@ -97,9 +97,26 @@ func TestWebhooks(t *testing.T) {
 	if !strings.Contains(page, ">503<") || !strings.Contains(page, ">200<") {
 		t.Fatalf("the delivery log should show the failed and the successful attempt:\n%s", page)
 	}
-	// Without the allowance, a loopback receiver is refused and the refusal logged.
-	if code := e.call(tok["manager"], "POST", "/api/webhooks", map[string]any{"project": p.ID, "url": recv.URL}, nil); code != 201 {
-		t.Fatalf("add webhook: %d", code)
+	// Without the allowance, a loopback receiver is refused when it is added,
+	// in whatever spelling; a name that resolves to loopback too.
+	port := recv.URL[strings.LastIndex(recv.URL, ":")+1:]
+	for _, u := range []string{recv.URL, "http://localhost:" + port + "/", "http://[::ffff:7f00:1]:" + port + "/",
+		"http://[::ffff:127.0.0.1]:" + port, "http://[64:ff9b::7f00:1]/", "http://[2002:7f00:1::1]/",
+		"http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "http://169.254.169.254/latest/meta-data/", "http://[::a9fe:a9fe]/",
+		"http://[fd00:ec2::254]/", "http://10.0.0.5/hook"} {
+		var out map[string]any
+		code := e.call(tok["manager"], "POST", "/api/webhooks", map[string]any{"project": p.ID, "url": u}, &out)
+		if msg := fmt.Sprint(out["error"]); code != 422 || !strings.Contains(msg, "CONCORD_ALLOW_PRIVATE_NETWORKS") || !strings.HasPrefix(msg, "url: ") {
+			t.Fatalf("add webhook %s without the allowance: %d %v, want 422 naming the setting", u, code, out)
+		}
+	}
+	if hs, _ := e.store.Webhooks(t.Context(), p.ID); len(hs) != 0 {
+		t.Fatalf("refused webhooks were stored: %+v", hs)
+	}
+	// A webhook saved while its host resolved elsewhere (DNS can change) is
+	// still refused when delivered: once, logged, and not retried.
+	if _, err := e.store.CreateWebhook(t.Context(), p.ID, recv.URL, "s", []string{"annotation.created"}); err != nil {
+		t.Fatal(err)
 	}
 	var lt labelingTask
 	e.call(tok["ann"], "GET", fmt.Sprintf("/api/projects/%d/next", p.ID), nil, &lt)
@@ -112,6 +129,15 @@ func TestWebhooks(t *testing.T) {
 	defer mu.Unlock()
 	if !strings.Contains(refused, "private") || calls != 4 {
 		t.Fatalf("a loopback receiver without the allowance: logged %q, receiver called %d times (want 4, all from e2)", refused, calls)
+	}
+	var state string
+	for deadline := time.Now().Add(30 * time.Second); state != "cancelled" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		e.store.Pool.QueryRow(t.Context(), `SELECT state FROM river_job WHERE kind = 'webhook'`).Scan(&state)
+	}
+	var attempts int
+	e.store.Pool.QueryRow(t.Context(), `SELECT count(*) FROM webhook_deliveries`).Scan(&attempts)
+	if state != "cancelled" || attempts != 1 {
+		t.Fatalf("a refused delivery: job %s after %d attempts, want cancelled after 1", state, attempts)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"concord/internal/labeling"
 	"concord/internal/ml/backend"
+	"concord/internal/netguard"
 	"concord/internal/store"
 )
 
@@ -85,7 +86,7 @@ func (w *BackendPredictWorker) Work(ctx context.Context, j *river.Job[BackendPre
 		}
 		preds, err := c.Predict(ctx, req)
 		if err != nil {
-			w.store.SetMLBackendState(ctx, b.ID, "error", err.Error())
+			w.store.SetMLBackendState(ctx, b.ID, "error", netguard.Message(err))
 			return err
 		}
 		var batch []store.NewPrediction

@@ -16,6 +16,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"concord/internal/netguard"
 	"concord/internal/store"
 )
 
@@ -88,14 +89,19 @@ func (w *WebhookWorker) Work(ctx context.Context, j *river.Job[WebhookArgs]) err
 	return w.log(ctx, j, resp.StatusCode, nil, ms)
 }
 
-// log records the attempt and returns its error (for River to retry).
+// log records the attempt and returns its error: for River to retry, or to
+// cancel the job when the guard refused the address.
 func (w *WebhookWorker) log(ctx context.Context, j *river.Job[WebhookArgs], status int, err error, ms float64) error {
 	d := store.Delivery{WebhookID: j.Args.WebhookID, Event: j.Args.Event, Attempt: j.Attempt, Status: status, DurationMS: ms}
 	if err != nil {
-		d.Error = err.Error()
+		d.Error = netguard.Message(err) // shown to the project's managers; River logs err in full
 	}
 	if lerr := w.store.LogDelivery(context.WithoutCancel(ctx), d); lerr != nil {
 		return errors.Join(err, lerr)
+	}
+	var blocked *netguard.BlockedError
+	if errors.As(err, &blocked) {
+		return river.JobCancel(err) // a refused address is not retried for a day
 	}
 	return err
 }

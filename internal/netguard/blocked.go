@@ -30,9 +30,9 @@ type blockedRange struct {
 	kind   string
 }
 
-// blockedRanges are the destinations refused unless allowed. IPv4-mapped,
-// NAT64 and 6to4 IPv6 addresses are checked through the IPv4 address they
-// embed, so the IPv4 entries also cover those forms.
+// blockedRanges are the destinations refused unless allowed. IPv6 addresses
+// that embed an IPv4 address (see embeddedIPv4) are also checked through that
+// address, so the IPv4 entries cover those forms too.
 var blockedRanges = []blockedRange{
 	// IPv4 (RFC 6890 and friends).
 	{netip.MustParsePrefix("0.0.0.0/8"), "unspecified (this network)"},
@@ -59,21 +59,24 @@ var blockedRanges = []blockedRange{
 }
 
 var (
-	nat64   = netip.MustParsePrefix("64:ff9b::/96")
-	sixToIV = netip.MustParsePrefix("2002::/16")
+	nat64      = netip.MustParsePrefix("64:ff9b::/96")
+	compatible = netip.MustParsePrefix("::/96")
+	translated = netip.MustParsePrefix("::ffff:0:0:0/96")
+	sixToIV    = netip.MustParsePrefix("2002::/16")
+	teredo     = netip.MustParsePrefix("2001::/32")
 )
 
 // Check returns nil if addr may be dialed, or a *BlockedError if it is internal and not covered by allow.
+//
+// An address is checked as itself and as every IPv4 address it embeds; it
+// passes if any of these is allowed, and is refused if any lies in a blocked range.
 func Check(addr netip.Addr, allow []netip.Prefix) error {
 	if !addr.IsValid() {
 		return &BlockedError{Addr: addr}
 	}
 	dialed := addr
 	addr = addr.WithZone("").Unmap()
-	candidates := []netip.Addr{addr}
-	if v4, ok := embeddedIPv4(addr); ok {
-		candidates = append(candidates, v4)
-	}
+	candidates := append([]netip.Addr{addr}, embeddedIPv4(addr)...)
 	for _, a := range candidates {
 		if allowed(a, allow) {
 			return nil
@@ -99,17 +102,25 @@ func allowed(addr netip.Addr, allow []netip.Prefix) bool {
 	return false
 }
 
-// embeddedIPv4 returns the IPv4 address carried by a NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address.
-func embeddedIPv4(a netip.Addr) (netip.Addr, bool) {
+// embeddedIPv4 returns the IPv4 addresses an IPv6 address carries: in its low
+// 32 bits for IPv4-compatible (::/96), SIIT-translated (::ffff:0:0:0/96) and
+// NAT64 (64:ff9b::/96) addresses; in bits 16-47 for 6to4 (2002::/16); and for
+// Teredo (2001::/32) the server in bits 32-63 and the client, inverted, in the
+// low 32 bits. (IPv4-mapped ::ffff:a.b.c.d is unmapped before this is asked.)
+func embeddedIPv4(a netip.Addr) []netip.Addr {
 	if !a.Is6() {
-		return netip.Addr{}, false
+		return nil
 	}
 	b := a.As16()
+	low := netip.AddrFrom4([4]byte(b[12:16]))
 	switch {
-	case nat64.Contains(a):
-		return netip.AddrFrom4([4]byte(b[12:16])), true
+	case nat64.Contains(a), compatible.Contains(a), translated.Contains(a):
+		return []netip.Addr{low}
 	case sixToIV.Contains(a):
-		return netip.AddrFrom4([4]byte(b[2:6])), true
+		return []netip.Addr{netip.AddrFrom4([4]byte(b[2:6]))}
+	case teredo.Contains(a):
+		client := [4]byte{^b[12], ^b[13], ^b[14], ^b[15]}
+		return []netip.Addr{netip.AddrFrom4([4]byte(b[4:8])), netip.AddrFrom4(client)}
 	}
-	return netip.Addr{}, false
+	return nil
 }

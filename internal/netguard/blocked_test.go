@@ -69,13 +69,39 @@ func TestCheck(t *testing.T) {
 		{"::ffff:192.168.0.1", nil, true},
 		{"::ffff:100.64.0.1", nil, true},
 		{"::ffff:0.0.0.0", nil, true},
-		{"::127.0.0.1", nil, true},              // IPv4-compatible
-		{"64:ff9b::a00:5", nil, true},           // NAT64 of 10.0.0.5
-		{"64:ff9b::a9fe:a9fe", nil, true},       // NAT64 of 169.254.169.254
-		{"2002:7f00:1::1", nil, true},           // 6to4 of 127.0.0.1
-		{"2002:a9fe:a9fe::", nil, true},         // 6to4 of 169.254.169.254
-		{"::ffff:7f00:1", nil, true},            // 127.0.0.1 written in hex
-		{"0:0:0:0:0:ffff:0a00:0005", nil, true}, // 10.0.0.5 in full form
+		{"::127.0.0.1", nil, true},                           // IPv4-compatible
+		{"64:ff9b::a00:5", nil, true},                        // NAT64 of 10.0.0.5
+		{"64:ff9b::a9fe:a9fe", nil, true},                    // NAT64 of 169.254.169.254
+		{"2002:7f00:1::1", nil, true},                        // 6to4 of 127.0.0.1
+		{"2002:a9fe:a9fe::", nil, true},                      // 6to4 of 169.254.169.254
+		{"::ffff:7f00:1", nil, true},                         // 127.0.0.1 written in hex
+		{"0:0:0:0:0:ffff:0a00:0005", nil, true},              // 10.0.0.5 in full form
+		{"::FFFF:A9FE:A9FE", nil, true},                      // 169.254.169.254, upper-case hex
+		{"::ffff:c0a8:101", nil, true},                       // 192.168.1.1 in hex
+		{"::7f00:1", nil, true},                              // IPv4-compatible 127.0.0.1 in hex
+		{"::a9fe:a9fe", nil, true},                           // IPv4-compatible 169.254.169.254
+		{"::ffff:0:7f00:1", nil, true},                       // SIIT-translated 127.0.0.1
+		{"::ffff:0:10.0.0.5", nil, true},                     // SIIT-translated 10.0.0.5
+		{"64:ff9b::127.0.0.1", nil, true},                    // NAT64, dotted
+		{"64:ff9b::7f00:1", nil, true},                       // NAT64 of 127.0.0.1 in hex
+		{"64:ff9b::c0a8:1", nil, true},                       // NAT64 of 192.168.0.1
+		{"64:ff9b:1::a00:5", nil, true},                      // local-use NAT64
+		{"2002:0a00:0005::", nil, true},                      // 6to4 of 10.0.0.5
+		{"2002:c0a8:101:1::1", nil, true},                    // 6to4 of 192.168.1.1
+		{"2002:6440:1::", nil, true},                         // 6to4 of 100.64.0.1
+		{"2001:0:4136:e378:8000:63bf:80ff:fffe", nil, true},  // Teredo, client 127.0.0.1
+		{"2001:0:4136:e378:8000:63bf:f5ff:fffa", nil, true},  // Teredo, client 10.0.0.5
+		{"2001::5601:5601", nil, true},                       // Teredo, client 169.254.169.254
+		{"2001:0:a00:1::f7f7:f7f7", nil, true},               // Teredo, server 10.0.0.1
+		{"2001:0:4136:e378:8000:63bf:f7f7:f7f7", nil, false}, // Teredo of 65.54.227.120 and 8.8.8.8
+		{"64:ff9b::8.8.8.8", nil, false},                     // NAT64 of a public address
+		{"fe80::a9fe:a9fe", nil, true},
+		{"fe80::1%25eth0", nil, true},
+		{"ff05::2", nil, true},
+		{"ff0e::1", nil, true},
+		{"fd00:ec2::254", nil, true}, // AWS's IPv6 metadata address
+		{"::ffff:255.255.255.255", nil, true},
+		{"::ffff:224.0.0.251", nil, true},
 
 		// The allow list opens exactly what it names.
 		{"127.0.0.1", loopback, false},
@@ -85,6 +111,11 @@ func TestCheck(t *testing.T) {
 		{"10.0.0.1", loopback, true},
 		{"10.9.8.7", private, false},
 		{"::ffff:10.9.8.7", private, false},
+		{"64:ff9b::a09:807", private, false},                     // NAT64 of 10.9.8.7
+		{"2002:a09:807::1", private, false},                      // 6to4 of 10.9.8.7
+		{"2001:0:4136:e378:8000:63bf:f5f6:f7f8", private, false}, // Teredo client 10.9.8.7
+		{"::7f00:1", loopback, false},
+		{"2001:0:4136:e378:8000:63bf:80ff:fffe", private, true},
 		{"fd00::5", private, false},
 		{"fc00::5", private, true},
 		{"192.168.0.1", private, true},

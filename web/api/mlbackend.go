@@ -156,12 +156,13 @@ func (a *API) trainBackend(w http.ResponseWriter, r *http.Request) error {
 
 // backendProblem reports a backend's failure to the caller: a blocked private
 // address is the caller's to fix (422), anything else the backend's (502).
+// The message leaves out resolver and dialed addresses; the logged Err keeps them.
 func backendProblem(err error) error {
 	var blocked *netguard.BlockedError
 	if errors.As(err, &blocked) {
 		return problem.Invalid(blocked.Error(), nil)
 	}
-	return &problem.Error{Status: http.StatusBadGateway, Msg: "the ML backend did not answer as expected: " + err.Error(), Err: err}
+	return &problem.Error{Status: http.StatusBadGateway, Msg: "the ML backend did not answer as expected: " + netguard.Message(err), Err: err}
 }
 
 // backendOf loads the backend of the URL's {id}, of a project the caller manages.

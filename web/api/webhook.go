@@ -11,6 +11,7 @@ import (
 
 	"concord/internal/auth"
 	"concord/internal/job"
+	"concord/internal/netguard"
 	"concord/internal/store"
 	"concord/web/problem"
 )
@@ -29,11 +30,20 @@ func toWebhookJSON(w store.Webhook) webhookJSON {
 	return webhookJSON{ID: w.ID, Project: w.ProjectID, URL: w.URL, Secret: w.Secret, Events: w.Events, CreatedAt: w.CreatedAt}
 }
 
-// AddWebhook checks and stores a webhook with a new secret.
+// AddWebhook checks and stores a webhook with a new secret. A URL whose host
+// resolves to an address the outbound guard refuses is refused here (422);
+// each delivery is checked again when it is sent.
 func (a *API) AddWebhook(r *http.Request, p store.Project, rawURL string, events []string) (store.Webhook, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
 		return store.Webhook{}, problem.Invalid("url: give an http or https URL without credentials", nil)
+	}
+	allow, err := netguard.ParseAllowList(a.cfg.AllowPrivate)
+	if err != nil {
+		return store.Webhook{}, err
+	}
+	if err := netguard.CheckHost(r.Context(), u.Hostname(), allow); err != nil {
+		return store.Webhook{}, problem.Invalid("url: "+err.Error(), nil)
 	}
 	if len(events) == 0 {
 		events = job.WebhookEvents
