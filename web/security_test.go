@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -205,7 +206,7 @@ func TestCSRFOnEveryWrite(t *testing.T) {
 	t.Logf("%d write routes, each refused twice", writes)
 }
 
-// TestSignIn covers sign-in, session fixation, sign-out and throttling.
+// TestSignIn covers sign-in, session fixation and sign-out (throttling: TestSignInThrottle).
 func TestSignIn(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -238,17 +239,77 @@ func TestSignIn(t *testing.T) {
 	if code, _ := br.get("/projects"); code != http.StatusSeeOther {
 		t.Fatalf("after sign-out: %d, want a redirect", code)
 	}
+}
 
-	// Five wrong passwords lock the e-mail out, even for the right one.
-	br.get("/signin")
-	for i := 0; i < 5; i++ {
-		if resp := br.post("/signin", url.Values{"email": {u.Email}, "password": {"wrong password"}}); resp.StatusCode != 401 {
-			t.Fatalf("wrong password %d: %d, want 401", i, resp.StatusCode)
+// TestSignInThrottle is issue 19's class 5: wrong passwords used to lock an
+// account's sign-in for everyone (the admin's included). Now they slow down
+// only the address that made them, with a growing Retry-After, and the
+// password is not even checked before the wait is over.
+func TestSignInThrottle(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin := e.user("admin@x.org", store.RoleAdmin)
+	attacker := e.browser() // from 127.0.0.1
+	attacker.get("/signin")
+	try := func(b *browser, email, password string) (int, string, string) {
+		t.Helper()
+		resp := b.post("/signin", url.Values{"email": {email}, "password": {password}})
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Retry-After"), string(body)
+	}
+	for i := 0; i < 3; i++ {
+		if code, _, _ := try(attacker, admin.Email, "wrong password"); code != 401 {
+			t.Fatalf("wrong password %d: %d, want 401", i, code)
 		}
 	}
-	if resp := br.post("/signin", url.Values{"email": {u.Email}, "password": {testPassword}}); resp.StatusCode != 429 {
-		t.Fatalf("after 5 failures: %d, want 429", resp.StatusCode)
+	// Each further failure doubles the wait; the right password during the
+	// wait is refused unchecked.
+	for _, wait := range []int{1, 2, 4, 8} {
+		code, after, body := try(attacker, admin.Email, testPassword)
+		if code != 429 || after != strconv.Itoa(wait) || !strings.Contains(body, "Too many failed sign-ins from your address") {
+			t.Fatalf("attempt during the wait: %d, Retry-After %q, want 429 and %d:\n%s", code, after, wait, body)
+		}
+		e.clock.advance(time.Duration(wait)*time.Second - time.Millisecond)
+		if code, after, _ := try(attacker, admin.Email, "wrong password"); code != 429 || after != "1" {
+			t.Fatalf("a millisecond early: %d, Retry-After %q, want 429 and 1", code, after)
+		}
+		e.clock.advance(time.Millisecond)
+		if code, _, _ := try(attacker, admin.Email, "wrong password"); code != 401 {
+			t.Fatalf("after the wait of %d s: %d, want 401 (checked, wrong)", wait, code)
+		}
 	}
+	// The owner, from another address, signs in at once, as often as she likes.
+	owner := e.browserFrom("127.0.0.2")
+	owner.signIn(admin.Email)
+	e.browserFrom("127.0.0.2").signIn(admin.Email)
+	// Her success cleared her own pair only: the attacker still waits.
+	if code, after, _ := try(attacker, admin.Email, testPassword); code != 429 || after != "16" {
+		t.Fatalf("attacker after the owner's sign-in: %d, Retry-After %q, want 429 and 16", code, after)
+	}
+	// After the wait the right password works from there too, and clears that pair.
+	e.clock.advance(16 * time.Second)
+	if code, _, _ := try(attacker, admin.Email, testPassword); code != http.StatusSeeOther {
+		t.Fatalf("right password after the wait: %d, want 303", code)
+	}
+	again := e.browser()
+	again.get("/signin")
+	if code, _, _ := try(again, admin.Email, "wrong password"); code != 401 {
+		t.Fatalf("after a success, a wrong password: %d, want 401 (the pair starts afresh)", code)
+	}
+
+	// Credential stuffing: one address trying many accounts, a few guesses
+	// each, is slowed past 30 failures; other addresses are not.
+	stuffer := e.browserFrom("127.0.0.3")
+	stuffer.get("/signin")
+	for i := 0; i < 30; i++ {
+		if code, _, _ := try(stuffer, fmt.Sprintf("victim%d@x.org", i), "guess"); code != 401 {
+			t.Fatalf("stuffing attempt %d: %d, want 401", i, code)
+		}
+	}
+	if code, after, _ := try(stuffer, "victim99@x.org", "guess"); code != 429 || after != "1" {
+		t.Fatalf("31st account from one address: %d, Retry-After %q, want 429 and 1", code, after)
+	}
+	e.browserFrom("127.0.0.4").signIn(admin.Email)
 }
 
 func sessionCookie(b *browser) string {
@@ -370,21 +431,47 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// TestTokenGuessing blocks an address that sends too many wrong API tokens.
+// TestTokenGuessing: wrong API tokens from one address get a growing wait
+// (429 with Retry-After, the guess not even counted), while a valid token from
+// that same address is accepted all along. It used to be blocked too.
 func TestTokenGuessing(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	good := e.token(e.user("m@x.org", store.RoleManager))
-	for i := 0; i < 30; i++ {
-		if code := e.call(fmt.Sprintf("%040x", i), "GET", "/api/projects", nil, nil); code != 401 {
-			t.Fatalf("wrong token %d: %d, want 401", i, code)
+	call := func(token string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", e.srv.URL+"/api/projects", nil)
+		req.Header.Set("Authorization", "Token "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
 		}
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Retry-After")
 	}
-	if code := e.call(fmt.Sprintf("%040x", 999), "GET", "/api/projects", nil, nil); code != 429 {
-		t.Fatalf("after 30 wrong tokens: %d, want 429", code)
+	counts := map[int]int{}
+	for i := 0; i < 100; i++ {
+		code, _ := call(fmt.Sprintf("%040x", i))
+		counts[code]++
 	}
-	if code := e.call(good, "GET", "/api/projects", nil, nil); code != 429 {
-		t.Fatalf("a blocked address with a good token: %d, want 429 until the window passes", code)
+	if counts[401] != 10 || counts[429] != 90 {
+		t.Fatalf("100 wrong tokens answered %v, want 10 × 401 then 90 × 429", counts)
+	}
+	if code, _ := call(good); code != 200 {
+		t.Fatalf("a valid token from that address: %d, want 200", code)
+	}
+	for _, wait := range []string{"1", "2", "4"} {
+		if code, after := call(fmt.Sprintf("%040x", 999)); code != 429 || after != wait {
+			t.Fatalf("wrong token during the wait: %d, Retry-After %q, want 429 and %s", code, after, wait)
+		}
+		n, _ := strconv.Atoi(wait)
+		e.clock.advance(time.Duration(n) * time.Second)
+		if code, _ := call(fmt.Sprintf("%040x", 999)); code != 401 {
+			t.Fatalf("wrong token after the wait: %d, want 401", code)
+		}
+		if code, _ := call(good); code != 200 {
+			t.Fatalf("a valid token: %d, want 200", code)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
@@ -27,6 +28,7 @@ type Deps struct {
 	Jobs     *job.Client // inserts jobs; works them too when the worker runs in-process
 	Hub      *live.Hub   // this process's websocket clients
 	Log      *slog.Logger
+	Now      func() time.Time // the clock of sign-in and token throttling; nil: time.Now
 }
 
 // Server holds the dependencies of every handler.
@@ -41,7 +43,7 @@ type Server struct {
 	blobs       media.Blobs
 	hub         *live.Hub
 	metrics     *metrics
-	tokenGuards tokenGuard
+	now         func() time.Time // the clock of throttling
 	crossOrigin *http.CrossOriginProtection
 }
 
@@ -73,6 +75,10 @@ func New(d Deps) *Server {
 		blobs:       d.Importer.Blobs,
 		hub:         d.Hub,
 		crossOrigin: http.NewCrossOriginProtection(),
+		now:         d.Now,
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	s.metrics = newMetrics(s)
 	return s

@@ -2,8 +2,10 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,14 +13,6 @@ import (
 	"concord/internal/store"
 	"concord/web/link"
 	"concord/web/view"
-)
-
-// Sign-in throttling: after this many failures within the window, from one
-// e-mail or one client address, sign-in is refused until the window passes.
-const (
-	throttleWindow   = 15 * time.Minute
-	maxEmailFailures = 5
-	maxIPFailures    = 30
 )
 
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
@@ -37,12 +31,17 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	fail := func(status int, msg string) error {
 		return render(w, r, status, view.SignIn(s.page(r, "Sign in"), view.SignInForm{Email: email, Next: next, Error: msg}))
 	}
-	byEmail, byIP, err := s.store.AuthFailures(ctx, email, ip, throttleWindow)
+	// Failures slow down the address that made them, for that account (and,
+	// past a higher bar, for every account): the password is not even checked
+	// before the wait is over. Nobody else is slowed.
+	now := s.now()
+	pair, addr, err := s.store.AuthFailures(ctx, store.FailedPassword, email, ip, now.Add(-failureWindow))
 	if err != nil {
 		return err
 	}
-	if byEmail >= maxEmailFailures || byIP >= maxIPFailures {
-		return fail(http.StatusTooManyRequests, "Too many failed sign-ins. Wait 15 minutes and try again.")
+	if wait := max(pairBackoff.wait(pair, now), addrBackoff.wait(addr, now)); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+		return fail(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-ins from your address. Try again in %v.", time.Duration(retryAfter(wait))*time.Second))
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	switch {
@@ -52,7 +51,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err != nil || !auth.CheckPassword(password, u.PasswordHash) || u.DisabledAt != nil {
-		if err := s.store.RecordAuthFailure(ctx, email, ip); err != nil {
+		if err := s.store.RecordAuthFailure(ctx, store.FailedPassword, email, ip, s.now()); err != nil {
 			return err
 		}
 		return fail(http.StatusUnauthorized, "Wrong e-mail or password.")
@@ -64,7 +63,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	s.sessions.Put(ctx, sessionUserID, u.ID)
 	s.sessions.Put(ctx, sessionAuthVersion, u.AuthVersion)
 	s.sessions.Remove(ctx, sessionCSRF)
-	if err := s.store.ClearAuthFailures(ctx, email); err != nil {
+	if err := s.store.ClearAuthFailures(ctx, email, ip); err != nil {
 		return err
 	}
 	if err := s.store.TouchLogin(ctx, u.ID); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -44,6 +45,27 @@ type env struct {
 	store  *store.Store
 	srv    *httptest.Server
 	routes chi.Routes // the server's routes table, to walk
+	clock  *testClock // the server's clock of throttling
+}
+
+// testClock is the server's clock of throttling in tests: it stands still
+// until the test moves it, so waits are exact and no test sleeps.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// advance lets d pass for the server at once.
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 func newEnv(t *testing.T, opts ...func(*config.Config)) *env {
@@ -86,13 +108,14 @@ func newEnvOn(t *testing.T, st *store.Store, opts ...func(*config.Config)) *env 
 	go live.Listen(hubCtx, storetest.URLOf(st), hub, log)
 	t.Cleanup(stopHub)
 	// The server as `concord serve` runs it: its timeouts included.
-	hs := web.New(web.Deps{Config: cfg, Store: st, Importer: im, Jobs: jobs, Hub: hub, Log: log}).HTTPServer("")
+	clock := &testClock{t: time.Now()}
+	hs := web.New(web.Deps{Config: cfg, Store: st, Importer: im, Jobs: jobs, Hub: hub, Log: log, Now: clock.now}).HTTPServer("")
 	h := hs.Handler
 	srv := httptest.NewUnstartedServer(h)
 	srv.Config = hs
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: st, srv: srv, routes: h.(chi.Routes)}
+	return &env{t: t, store: st, srv: srv, routes: h.(chi.Routes), clock: clock}
 }
 
 const testPassword = "correct horse battery"
@@ -141,6 +164,15 @@ func (e *env) browser() *browser {
 	return &browser{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}}
+}
+
+// browserFrom is a browser connecting from another loopback address (say
+// 127.0.0.2), which the server sees as another client address.
+func (e *env) browserFrom(ip string) *browser {
+	b := e.browser()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	b.c.Transport = &http.Transport{DialContext: d.DialContext}
+	return b
 }
 
 var csrfField = regexp.MustCompile(`name="csrf_token" value="([0-9a-f]+)"`)

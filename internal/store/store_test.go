@@ -118,18 +118,34 @@ func TestAuthFailures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := storetest.New(t)
-	for i := 0; i < 3; i++ {
-		if err := s.RecordAuthFailure(ctx, "A@x.org", "10.0.0.1"); err != nil {
+	t0 := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	record := func(kind, email, ip string, at time.Time) {
+		t.Helper()
+		if err := s.RecordAuthFailure(ctx, kind, email, ip, at); err != nil {
 			t.Fatal(err)
 		}
 	}
-	s.RecordAuthFailure(ctx, "b@x.org", "10.0.0.1")
-	byEmail, byIP, err := s.AuthFailures(ctx, "a@x.org", "10.0.0.1", time.Minute)
-	if err != nil || byEmail != 3 || byIP != 4 {
-		t.Fatalf("AuthFailures = %d, %d, %v; want 3, 4", byEmail, byIP, err)
+	for i := 0; i < 3; i++ {
+		record(store.FailedPassword, "A@x.org", "10.0.0.1", t0.Add(time.Duration(i)*time.Second))
 	}
-	s.ClearAuthFailures(ctx, "a@X.org")
-	if byEmail, _, _ = s.AuthFailures(ctx, "a@x.org", "10.0.0.1", time.Minute); byEmail != 0 {
-		t.Fatalf("after clearing: %d failures", byEmail)
+	record(store.FailedPassword, "b@x.org", "10.0.0.1", t0.Add(5*time.Second))
+	record(store.FailedPassword, "a@x.org", "10.0.0.2", t0.Add(6*time.Second)) // another address
+	record(store.FailedToken, "", "10.0.0.1", t0.Add(7*time.Second))            // another kind
+	record(store.FailedPassword, "a@x.org", "10.0.0.1", t0.Add(-time.Hour))     // too old
+	pair, addr, err := s.AuthFailures(ctx, store.FailedPassword, "a@x.org", "10.0.0.1", t0.Add(-time.Minute))
+	if err != nil || pair.Count != 3 || !pair.Last.Equal(t0.Add(2*time.Second)) || addr.Count != 4 || !addr.Last.Equal(t0.Add(5*time.Second)) {
+		t.Fatalf("AuthFailures = %+v, %+v, %v; want 3 (last t0+2s), 4 (last t0+5s)", pair, addr, err)
+	}
+	if err := s.ClearAuthFailures(ctx, "a@X.org", "10.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if pair, addr, _ = s.AuthFailures(ctx, store.FailedPassword, "a@x.org", "10.0.0.1", t0.Add(-time.Minute)); pair.Count != 0 || !pair.Last.IsZero() || addr.Count != 1 {
+		t.Fatalf("after clearing the pair: %+v, %+v; want 0 and the other e-mail's 1", pair, addr)
+	}
+	if pair, _, _ = s.AuthFailures(ctx, store.FailedPassword, "a@x.org", "10.0.0.2", t0.Add(-time.Minute)); pair.Count != 1 {
+		t.Fatalf("the other address's failures were cleared too: %+v", pair)
+	}
+	if _, addr, _ = s.AuthFailures(ctx, store.FailedToken, "", "10.0.0.1", t0.Add(-time.Minute)); addr.Count != 1 {
+		t.Fatalf("token failures: %+v, want 1", addr)
 	}
 }
