@@ -17,7 +17,7 @@ type backoff struct {
 	max   time.Duration
 }
 
-// Failures are counted over failureWindow: a key left alone that long starts afresh.
+// Failures older than failureWindow are forgotten.
 const failureWindow = time.Hour
 
 var (
