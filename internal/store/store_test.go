@@ -130,8 +130,8 @@ func TestAuthFailures(t *testing.T) {
 	}
 	record(store.FailedPassword, "b@x.org", "10.0.0.1", t0.Add(5*time.Second))
 	record(store.FailedPassword, "a@x.org", "10.0.0.2", t0.Add(6*time.Second)) // another address
-	record(store.FailedToken, "", "10.0.0.1", t0.Add(7*time.Second))            // another kind
-	record(store.FailedPassword, "a@x.org", "10.0.0.1", t0.Add(-time.Hour))     // too old
+	record(store.FailedToken, "", "10.0.0.1", t0.Add(7*time.Second))           // another kind
+	record(store.FailedPassword, "a@x.org", "10.0.0.1", t0.Add(-time.Hour))    // too old
 	pair, addr, err := s.AuthFailures(ctx, store.FailedPassword, "a@x.org", "10.0.0.1", t0.Add(-time.Minute))
 	if err != nil || pair.Count != 3 || !pair.Last.Equal(t0.Add(2*time.Second)) || addr.Count != 4 || !addr.Last.Equal(t0.Add(5*time.Second)) {
 		t.Fatalf("AuthFailures = %+v, %+v, %v; want 3 (last t0+2s), 4 (last t0+5s)", pair, addr, err)
