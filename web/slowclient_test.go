@@ -151,7 +151,10 @@ func TestStalledReaderIsCut(t *testing.T) {
 	p := e.project(m, "big")
 	e.fillProject(p, 1500, 4096)
 	resp, conn := e.slowGet(e.token(m), fmt.Sprintf("/api/projects/%d/export?exportType=JSON&download_all_tasks=true", p.ID))
-	time.Sleep(3 * time.Second) // three write timeouts
+	// Ten write timeouts: long enough, even under -race on a busy machine, for
+	// the export to fill the server's send buffer so that a write blocks past
+	// its deadline (with 3 s, a slow run could read everything).
+	time.Sleep(10 * time.Second)
 	conn.SetReadDeadline(time.Now().Add(time.Minute))
 	n, err := io.Copy(io.Discard, resp.Body)
 	if err == nil {
