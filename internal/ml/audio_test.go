@@ -12,8 +12,9 @@ import (
 
 // loadFSDD reads the Free Spoken Digit Dataset clips listed in dir's
 // labels.csv and splits them by take: takes up to 7 train, takes 8–9 test
-// (every speaker and digit in both). The full set in ../shared/data holds
-// takes 5–9, testdata's subset takes 5, 6 and 8.
+// (every speaker and digit in both). The full set, read only by the benchmarks
+// (fixture.Shared), holds
+// takes 5–9; the tests read testdata's subset, takes 5, 6 and 8.
 func loadFSDD(t testing.TB, dir string) (train, test []AudioExample) {
 	t.Helper()
 	f, err := os.Open(filepath.Join(dir, "labels.csv"))
