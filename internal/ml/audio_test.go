@@ -12,9 +12,8 @@ import (
 
 // loadFSDD reads the Free Spoken Digit Dataset clips listed in dir's
 // labels.csv and splits them by take: takes up to 7 train, takes 8–9 test
-// (every speaker and digit in both). The full set, read only by the benchmarks
-// (fixture.Shared), holds
-// takes 5–9; the tests read testdata's subset, takes 5, 6 and 8.
+// (every speaker and digit in both). The tests read testdata's subset (takes
+// 5, 6 and 8); only the benchmarks read the full set (takes 5–9, fixture.Shared).
 func loadFSDD(t testing.TB, dir string) (train, test []AudioExample) {
 	t.Helper()
 	f, err := os.Open(filepath.Join(dir, "labels.csv"))
