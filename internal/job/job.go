@@ -42,6 +42,7 @@ func workers(st *store.Store, im *ingest.Importer, imports ImportRunner, hc *htt
 	river.AddWorker(w, &ImportWorker{store: st, imports: imports})
 	river.AddWorker(w, &ExportWorker{store: st, blobs: im.Blobs})
 	river.AddWorker(w, &ReapWorker{store: st})
+	river.AddWorker(w, &DrainWorker{store: st})
 	river.AddWorker(w, &TrainWorker{store: st, blobs: im.Blobs})
 	river.AddWorker(w, &PrelabelWorker{store: st, blobs: im.Blobs})
 	river.AddWorker(w, &AgreementWorker{store: st, log: log})
@@ -59,6 +60,9 @@ func periodic() []*river.PeriodicJob {
 			&river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(15*time.Second),
 			func() (river.JobArgs, *river.InsertOpts) { return ReapArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(drainEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return DrainArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
 	}
 }

@@ -141,7 +141,7 @@ func listeners(t testing.TB, db *pgx.Conn) (pids []int32) {
 func startListen(t testing.TB, url string, h *Hub) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Listen(ctx, url, h, testLogger(t)) }()
+	go func() { done <- Listen(ctx, url, h, nil, testLogger(t)) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -21,6 +21,11 @@ const Channel = "concord_events"
 // hub then rechecks that user's clients.
 const AccessChannel = "concord_access"
 
+// ProjectChannel carries the id of a project whose settings, members, task
+// count, webhooks or ML backends changed (sent by the database's triggers,
+// migration 000017); each process then forgets what it cached of it.
+const ProjectChannel = "concord_projects"
+
 const (
 	maxPayload    = 7000                    // largest event Notify sends; PostgreSQL refuses 8000 bytes
 	listenerName  = "concord-live-listener" // application_name of Listen's connection, unless the URL sets one
@@ -57,11 +62,13 @@ func Notify(ctx context.Context, db Execer, e Event) error {
 }
 
 // Listen holds one dedicated connection that LISTENs on Channel and publishes
-// every notification into hub. When the connection drops it logs, waits
+// every notification into hub, and on ProjectChannel, calling forget (when not
+// nil) with each project's id. When the connection drops it logs, waits
 // (backing off from 250 ms to 30 s) and reconnects; after reconnecting it sends
-// hub's clients TypeResync, as events may have been missed meanwhile. It
-// returns nil when ctx ends, and an error only when connString is malformed.
-func Listen(ctx context.Context, connString string, hub *Hub, log *slog.Logger) error {
+// hub's clients TypeResync and calls forget(0), as notifications may have been
+// missed meanwhile. It returns nil when ctx ends, and an error only when
+// connString is malformed.
+func Listen(ctx context.Context, connString string, hub *Hub, forget func(project int64), log *slog.Logger) error {
 	cfg, err := pgx.ParseConfig(connString)
 	if err != nil {
 		return fmt.Errorf("live: listen: %w", err)
@@ -69,11 +76,15 @@ func Listen(ctx context.Context, connString string, hub *Hub, log *slog.Logger) 
 	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
 		cfg.RuntimeParams["application_name"] = listenerName
 	}
+	if forget == nil {
+		forget = func(int64) {}
+	}
 	delay, lost := minBackoff, false
 	for {
-		err := listen(ctx, cfg, hub, log, func() {
+		err := listen(ctx, cfg, hub, forget, log, func() {
 			delay = minBackoff
 			if lost {
+				forget(0)
 				log.Info("live: listener reconnected", "channel", Channel)
 				hub.requestResync()
 				hub.Recheck(0) // access changes may have been missed too
@@ -97,7 +108,7 @@ func Listen(ctx context.Context, connString string, hub *Hub, log *slog.Logger) 
 
 // listen connects, LISTENs, calls ready, and publishes notifications until the
 // connection fails or ctx ends.
-func listen(ctx context.Context, cfg *pgx.ConnConfig, hub *Hub, log *slog.Logger, ready func()) error {
+func listen(ctx context.Context, cfg *pgx.ConnConfig, hub *Hub, forget func(int64), log *slog.Logger, ready func()) error {
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
@@ -107,7 +118,7 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, hub *Hub, log *slog.Logger
 		defer cancel()
 		conn.Close(cctx)
 	}()
-	for _, ch := range []string{Channel, AccessChannel} {
+	for _, ch := range []string{Channel, AccessChannel, ProjectChannel} {
 		if _, err := conn.Exec(ctx, `LISTEN `+ch); err != nil {
 			return fmt.Errorf("listen: %w", err)
 		}
@@ -133,6 +144,10 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, hub *Hub, log *slog.Logger
 		case n.Channel == AccessChannel:
 			if user, err := strconv.ParseInt(n.Payload, 10, 64); err == nil && user > 0 {
 				hub.Recheck(user)
+			}
+		case n.Channel == ProjectChannel:
+			if project, err := strconv.ParseInt(n.Payload, 10, 64); err == nil && project > 0 {
+				forget(project)
 			}
 		default:
 			var e Event

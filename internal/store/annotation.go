@@ -52,78 +52,83 @@ type LabelingState struct {
 func (s *Store) LabelingStateOf(ctx context.Context, projectID, taskID, userID int64) (LabelingState, error) {
 	var st LabelingState
 	var mine, preds []byte
-	err := s.db.QueryRow(ctx, `
-		SELECT
-			(SELECT row_to_json(a) FROM (SELECT `+annotationColumns+` FROM annotations
-				WHERE task_id = $2 AND completed_by = $3 AND NOT imported) a),
-			(SELECT result FROM drafts WHERE task_id = $2 AND user_id = $3),
-			(SELECT coalesce(json_agg(p ORDER BY p.id DESC), '[]') FROM (SELECT id, task_id, project_id, model_version,
-				score, result, created_at FROM predictions WHERE task_id = $2) p),
-			(SELECT count(*) FROM annotations WHERE completed_by = $3 AND project_id = $1 AND NOT was_cancelled),
-			(SELECT count(*) FROM annotations WHERE completed_by = $3 AND project_id = $1 AND NOT was_cancelled
-				AND created_at >= date_trunc('day', now()))`,
-		projectID, taskID, userID).Scan(&mine, &st.Draft, &preds, &st.Progress.Done, &st.Progress.DoneToday)
+	err := s.db.QueryRow(ctx, `SELECT `+stateColumns("$1", "$2", "$3"), projectID, taskID, userID).
+		Scan(&mine, &st.Draft, &preds, &st.Progress.Done, &st.Progress.DoneToday)
 	if err != nil {
 		return st, wrap("labeling state", err)
 	}
+	return st, wrap("labeling state", st.decode(mine, preds))
+}
+
+// stateColumns are the columns of a labeling state (annotation, draft,
+// predictions, done, done today) of task for user in project, each an SQL
+// expression; decode reads the first and the third.
+func stateColumns(project, task, user string) string {
+	return `(SELECT row_to_json(a) FROM (SELECT ` + annotationColumns + ` FROM annotations
+			WHERE task_id = ` + task + ` AND completed_by = ` + user + ` AND NOT imported) a),
+		(SELECT result FROM drafts WHERE task_id = ` + task + ` AND user_id = ` + user + `),
+		(SELECT coalesce(json_agg(p ORDER BY p.id DESC), '[]') FROM (SELECT id, task_id, project_id, model_version,
+			score, result, created_at FROM predictions WHERE task_id = ` + task + `) p),
+		(SELECT count(*) FROM annotations WHERE completed_by = ` + user + ` AND project_id = ` + project + ` AND NOT was_cancelled),
+		(SELECT count(*) FROM annotations WHERE completed_by = ` + user + ` AND project_id = ` + project + ` AND NOT was_cancelled
+			AND created_at >= date_trunc('day', now()))`
+}
+
+// decode fills the annotation and predictions of a labeling state from their JSON.
+func (st *LabelingState) decode(mine, preds []byte) error {
 	if mine != nil {
 		st.Mine = new(Annotation)
 		if err := json.Unmarshal(mine, st.Mine); err != nil {
-			return st, wrap("labeling state", err)
+			return err
 		}
 	}
-	if err := json.Unmarshal(preds, &st.Predictions); err != nil {
-		return st, wrap("labeling state", err)
-	}
-	return st, nil
+	return json.Unmarshal(preds, &st.Predictions)
 }
 
 // ErrAlreadyAnnotated says the annotator has annotated this task before: edit that annotation instead.
 var ErrAlreadyAnnotated = errors.New("you have already annotated this task")
 
-// Submit stores an annotation in one transaction with its consequences: the
-// task's count of completed annotations, its lock and the annotator's draft.
-// A submission whose idempotency key was seen before returns the annotation it
-// made (created false). maxAnnotations is the project's annotators per task.
-// Called on a transaction's Store, it joins that transaction (to enqueue the
-// jobs a new annotation makes due with it).
+// Submit stores an annotation with its consequences in one statement: the
+// task's count of completed annotations, its lock and the annotator's draft
+// go, and a label (not a skip) is counted in the annotator's row of
+// label_counts, which DrainLabels reads. A submission whose idempotency key
+// was seen before returns the annotation it made (created false).
+// maxAnnotations is the project's annotators per task. Called on a
+// transaction's Store, it joins that transaction (to enqueue the jobs a new
+// annotation makes due with it).
 func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) (a Annotation, created bool, err error) {
 	var key *string
 	if sub.IdempotencyKey != "" {
 		key = &sub.IdempotencyKey
 	}
-	err = s.Transact(ctx, func(tx *Store) error {
-		var err error
-		a, err = one[Annotation](tx.db.Query(ctx, `
+	a, err = one[Annotation](s.db.Query(ctx, `
+		WITH ins AS (
 			INSERT INTO annotations (task_id, project_id, completed_by, result, was_cancelled, skip_reason, lead_time, idempotency_key)
 			SELECT t.id, t.project_id, $2, $3, $4, $5, $6, $7 FROM tasks t WHERE t.id = $1
 			ON CONFLICT (completed_by, idempotency_key) DO NOTHING
-			RETURNING `+annotationColumns,
-			sub.TaskID, sub.UserID, sub.Result, sub.WasCancelled, sub.SkipReason, sub.LeadTime, key))
-		if errors.Is(err, ErrNotFound) && key != nil {
-			// A retry: the key is taken; answer with what it made.
-			a, err = one[Annotation](tx.db.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
-				WHERE completed_by = $1 AND idempotency_key = $2`, sub.UserID, sub.IdempotencyKey))
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		created = true
-		if !sub.WasCancelled {
-			if err := countDone(ctx, tx, sub.TaskID, 1, maxAnnotations); err != nil {
-				return err
-			}
-		}
-		_, err = tx.db.Exec(ctx, `
-			WITH l AS (DELETE FROM task_locks WHERE task_id = $1 AND user_id = $2)
-			DELETE FROM drafts WHERE task_id = $1 AND user_id = $2`, sub.TaskID, sub.UserID)
-		return err
-	})
+			RETURNING `+annotationColumns+`),
+		counted AS (
+			UPDATE tasks SET done_count = done_count + 1, is_full = done_count + 1 >= $8 + extra_annotators, updated_at = now()
+			WHERE id = $1 AND NOT $4 AND EXISTS (SELECT 1 FROM ins)),
+		unlocked AS (
+			DELETE FROM task_locks WHERE task_id = $1 AND user_id = $2 AND EXISTS (SELECT 1 FROM ins)),
+		undrafted AS (
+			DELETE FROM drafts WHERE task_id = $1 AND user_id = $2 AND EXISTS (SELECT 1 FROM ins)),
+		labeled AS (
+			INSERT INTO label_counts (project_id, user_id, labels) SELECT project_id, $2, 1 FROM ins WHERE NOT $4
+			ON CONFLICT (project_id, user_id) DO UPDATE SET labels = label_counts.labels + 1)
+		SELECT `+annotationColumns+` FROM ins`,
+		sub.TaskID, sub.UserID, sub.Result, sub.WasCancelled, sub.SkipReason, sub.LeadTime, key, maxAnnotations))
+	if errors.Is(err, ErrNotFound) && key != nil {
+		// A retry: the key is taken; answer with what it made.
+		a, err = one[Annotation](s.db.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
+			WHERE completed_by = $1 AND idempotency_key = $2`, sub.UserID, sub.IdempotencyKey))
+		return a, false, wrap("submit", err)
+	}
 	if errors.Is(wrap("", err), ErrConflict) {
 		return a, false, ErrAlreadyAnnotated
 	}
-	return a, created, wrap("submit", err)
+	return a, err == nil, wrap("submit", err)
 }
 
 // countDone adds delta to a task's completed annotations and updates whether it is full.

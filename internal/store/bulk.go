@@ -83,6 +83,7 @@ func (b *Bulk) CopyTasks(ctx context.Context, importID int64, next func(id int64
 	if _, err := b.tx.db.Exec(ctx, `UPDATE projects SET task_count = task_count + $2 WHERE id = $1`, b.projectID, total); err != nil {
 		return total, fmt.Errorf("count tasks: %w", err)
 	}
+	b.tx.changed(b.projectID)
 	return total, nil
 }
 

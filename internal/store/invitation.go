@@ -66,6 +66,7 @@ func (s *Store) AcceptInvitation(ctx context.Context, hash []byte, userID int64)
 		_, err = tx.db.Exec(ctx, `INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)
 			ON CONFLICT (project_id, user_id) DO UPDATE SET role = CASE WHEN project_members.role = 'manager' THEN 'manager' ELSE EXCLUDED.role END`,
 			inv.ProjectID, userID, inv.Role)
+		tx.changed(inv.ProjectID)
 		return err
 	})
 	return inv, wrap("accept invitation", err)

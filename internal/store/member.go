@@ -41,11 +41,13 @@ func (s *Store) addMember(ctx context.Context, projectID, userID int64, role str
 	_, err := s.db.Exec(ctx, `
 		INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)
 		ON CONFLICT (project_id, user_id) DO UPDATE SET role = EXCLUDED.role`, projectID, userID, role)
+	s.changed(projectID)
 	return err
 }
 
 // RemoveMember takes a user out of a project.
 func (s *Store) RemoveMember(ctx context.Context, projectID, userID int64) error {
-	return wrap("remove member", mustAffect(s.db.Exec(ctx,
-		`DELETE FROM project_members WHERE project_id = $1 AND user_id = $2`, projectID, userID)))
+	err := mustAffect(s.db.Exec(ctx, `DELETE FROM project_members WHERE project_id = $1 AND user_id = $2`, projectID, userID))
+	s.changed(projectID)
+	return wrap("remove member", err)
 }

@@ -25,6 +25,7 @@ const backendColumns = `id, project_id, url, title, model_version, state, error,
 func (s *Store) CreateMLBackend(ctx context.Context, projectID int64, url, title, modelVersion string, userID int64) (MLBackend, error) {
 	b, err := one[MLBackend](s.db.Query(ctx, `INSERT INTO ml_backends (project_id, url, title, model_version, user_id)
 		VALUES ($1, $2, $3, $4, NULLIF($5, 0)) RETURNING `+backendColumns, projectID, url, title, modelVersion, userID))
+	s.changed(projectID)
 	return b, wrap("create ml backend", err)
 }
 
@@ -65,9 +66,11 @@ func (s *Store) UpdateMLBackend(ctx context.Context, id int64, url, title, model
 func (s *Store) DeleteMLBackend(ctx context.Context, id int64) error {
 	return wrap("delete ml backend", s.Transact(ctx, func(tx *Store) error {
 		var userID *int64
-		if err := tx.db.QueryRow(ctx, `DELETE FROM ml_backends WHERE id = $1 RETURNING user_id`, id).Scan(&userID); err != nil {
+		var projectID int64
+		if err := tx.db.QueryRow(ctx, `DELETE FROM ml_backends WHERE id = $1 RETURNING user_id, project_id`, id).Scan(&userID, &projectID); err != nil {
 			return err
 		}
+		tx.changed(projectID)
 		if userID == nil {
 			return nil
 		}

@@ -24,6 +24,9 @@ type Project struct {
 	CreatedAt          time.Time `db:"created_at"`
 	UpdatedAt          time.Time `db:"updated_at"`
 	TaskCount          int64     `db:"task_count"`
+	// AnnotationHooks: a webhook or ML backend must hear of each new
+	// annotation (set by ProjectForUser only).
+	AnnotationHooks bool `db:"-"`
 }
 
 // DefaultLockMinutes is how long a served task stays reserved when a project does not say.
@@ -96,18 +99,6 @@ func (s *Store) projectByID(ctx context.Context, id int64) (Project, error) {
 	return one[Project](s.db.Query(ctx, `SELECT `+projectColumns+` FROM projects p WHERE p.id = $1`, id))
 }
 
-// ProjectForUser finds a project and the user's role in it ("" when not a member), in one query.
-func (s *Store) ProjectForUser(ctx context.Context, id, userID int64) (Project, string, error) {
-	type row struct {
-		Project
-		MemberRole string `db:"member_role"`
-	}
-	r, err := one[row](s.db.Query(ctx, `SELECT `+projectColumns+`, coalesce(m.role, '') AS member_role
-		FROM projects p LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
-		WHERE p.id = $1`, id, userID))
-	return r.Project, r.MemberRole, wrap("project for user", err)
-}
-
 // Projects lists every project, newest first.
 func (s *Store) Projects(ctx context.Context) ([]Project, error) {
 	ps, err := all[Project](s.db.Query(ctx, `SELECT `+projectColumns+` FROM projects p ORDER BY p.id DESC`))
@@ -144,6 +135,7 @@ func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (P
 			WHERE project_id = $1 AND is_full <> (done_count >= $2 + extra_annotators)`, id, f.MaximumAnnotations); err != nil {
 			return err
 		}
+		tx.changed(id)
 		p, err = tx.projectByID(ctx, id)
 		return err
 	})
@@ -152,5 +144,7 @@ func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (P
 
 // DeleteProject removes a project with its tasks and memberships.
 func (s *Store) DeleteProject(ctx context.Context, id int64) error {
-	return wrap("delete project", mustAffect(s.db.Exec(ctx, `DELETE FROM projects WHERE id = $1`, id)))
+	err := mustAffect(s.db.Exec(ctx, `DELETE FROM projects WHERE id = $1`, id))
+	s.changed(id)
+	return wrap("delete project", err)
 }

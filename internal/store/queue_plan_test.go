@@ -53,7 +53,9 @@ func TestNextTaskPlan(t *testing.T) {
 		walk = func(v any) {
 			switch v := v.(type) {
 			case map[string]any:
-				if v["Relation Name"] == "tasks" {
+				// The pick's look-up of a candidate's row version in the
+				// snapshot (alias f, by primary key) reads one row per candidate.
+				if v["Relation Name"] == "tasks" && !(v["Alias"] == "f" && v["Index Name"] == "tasks_pkey") {
 					if name, ok := v["Index Name"].(string); ok {
 						names = append(names, name)
 					} else {
@@ -80,7 +82,7 @@ func TestNextTaskPlan(t *testing.T) {
 			args             []any
 		}{
 			{"sequential", store.PickSQL("sequential"), "tasks_open_idx", []any{p.ID, u.ID, 1, []int64{}}},
-			{"random", store.PickSQL("random"), "tasks_open_idx", []any{p.ID, u.ID, 1, []int64{}, p.ID}},
+			{"random", store.PickSQL("random"), "tasks_open_idx", []any{p.ID, u.ID, 1, []int64{}}},
 			{"random's range", store.OpenRangeSQL, "tasks_open_idx", []any{p.ID}},
 			{"uncertainty", store.PickSQL("uncertainty"), "tasks_uncertain_idx", []any{p.ID, u.ID, 1, []int64{}}},
 		} {

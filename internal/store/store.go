@@ -32,9 +32,11 @@ const defaultMaxConns = 20
 type Store struct {
 	// Pool is the connection pool, for wiring what needs the pool itself
 	// (River, sessions, LISTEN/NOTIFY); queries go through db.
-	Pool *pgxpool.Pool
-	db   querier // Pool, or tx
-	tx   pgx.Tx  // the transaction this Store runs in; nil on the pool
+	Pool  *pgxpool.Pool
+	db    querier       // Pool, or tx
+	tx    pgx.Tx        // the transaction this Store runs in; nil on the pool
+	cache *projectCache // this process's projects and roles (projectcache.go)
+	after *[]func()     // in a transaction: what to run once it has committed
 }
 
 // Open connects to url and checks the connection.
@@ -71,7 +73,7 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &Store{Pool: pool, db: pool}, nil
+	return &Store{Pool: pool, db: pool, cache: newProjectCache()}, nil
 }
 
 // Close closes the pool.
@@ -96,9 +98,25 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Store) error) error {
 	if s.tx != nil {
 		return fn(s)
 	}
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		return fn(&Store{Pool: s.Pool, db: tx, tx: tx})
+	var after []func()
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		return fn(&Store{Pool: s.Pool, db: tx, tx: tx, cache: s.cache, after: &after})
 	})
+	if err == nil {
+		for _, f := range after {
+			f()
+		}
+	}
+	return err
+}
+
+// afterCommit runs f once s's transaction has committed, or now on the pool.
+func (s *Store) afterCommit(f func()) {
+	if s.after == nil {
+		f()
+		return
+	}
+	*s.after = append(*s.after, f)
 }
 
 // Tx is the transaction this Store runs in (for River's InsertTx), or nil on the pool.

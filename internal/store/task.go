@@ -41,6 +41,7 @@ func (s *Store) CreateTask(ctx context.Context, projectID int64, data map[string
 	t, err := one[Task](s.db.Query(ctx, `
 		WITH c AS (UPDATE projects SET task_count = task_count + 1 WHERE id = $1)
 		INSERT INTO tasks (project_id, data, data_hash) VALUES ($1, $2, $3) RETURNING `+taskColumns, projectID, b, hash))
+	s.changed(projectID)
 	return t, wrap("create task", err)
 }
 
@@ -96,7 +97,9 @@ func (s *Store) PredictionsOfTasks(ctx context.Context, taskIDs []int64) ([]Pred
 
 // DeleteTask removes a task.
 func (s *Store) DeleteTask(ctx context.Context, id int64) error {
-	return wrap("delete task", mustAffect(s.db.Exec(ctx, `
+	err := mustAffect(s.db.Exec(ctx, `
 		WITH t AS (DELETE FROM tasks WHERE id = $1 RETURNING project_id)
-		UPDATE projects SET task_count = task_count - 1 WHERE id = (SELECT project_id FROM t)`, id)))
+		UPDATE projects SET task_count = task_count - 1 WHERE id = (SELECT project_id FROM t)`, id))
+	s.changed(0) // its project's task count moved; which project is not at hand
+	return wrap("delete task", err)
 }

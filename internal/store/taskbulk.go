@@ -16,6 +16,7 @@ func (s *Store) DeleteTasks(ctx context.Context, projectID int64, ids []int64) (
 		WITH d AS (DELETE FROM tasks WHERE project_id = $1 AND id = ANY($2) RETURNING 1),
 		     c AS (SELECT count(*) AS n FROM d)
 		UPDATE projects SET task_count = task_count - c.n FROM c WHERE id = $1 RETURNING c.n`, projectID, ids).Scan(&n)
+	s.changed(projectID)
 	return n, wrap("delete tasks", noRows(err))
 }
 

@@ -31,6 +31,7 @@ type Delivery struct {
 func (s *Store) CreateWebhook(ctx context.Context, projectID int64, url, secret string, events []string) (Webhook, error) {
 	w, err := one[Webhook](s.db.Query(ctx, `INSERT INTO webhooks (project_id, url, secret, events) VALUES ($1, $2, $3, $4)
 		RETURNING id, project_id, url, secret, events, created_at`, projectID, url, secret, events))
+	s.changed(projectID)
 	return w, wrap("create webhook", err)
 }
 
@@ -50,7 +51,9 @@ func (s *Store) WebhookByID(ctx context.Context, id int64) (Webhook, error) {
 
 // DeleteWebhook removes a webhook of a project.
 func (s *Store) DeleteWebhook(ctx context.Context, projectID, id int64) error {
-	return wrap("delete webhook", mustAffect(s.db.Exec(ctx, `DELETE FROM webhooks WHERE id = $1 AND project_id = $2`, id, projectID)))
+	err := mustAffect(s.db.Exec(ctx, `DELETE FROM webhooks WHERE id = $1 AND project_id = $2`, id, projectID))
+	s.changed(projectID)
+	return wrap("delete webhook", err)
 }
 
 // LogDelivery records a delivery attempt.

@@ -43,6 +43,7 @@ type API struct {
 	uploadDir string
 	spoolDir  string // streamed exports' temporary files
 	openTasks openTaskCache
+	configs   app.Configs // parsed label configs, by version
 	streamed  exportSlots
 }
 

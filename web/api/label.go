@@ -57,7 +57,7 @@ func (a *API) next(w http.ResponseWriter, r *http.Request) error {
 			exclude = append(exclude, id)
 		}
 	}
-	t, err := a.store.NextTask(r.Context(), p, caller(r).ID, exclude)
+	t, st, err := a.store.NextForLabeling(r.Context(), p, caller(r).ID, exclude)
 	if errors.Is(err, store.ErrNotFound) {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
@@ -65,7 +65,7 @@ func (a *API) next(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lt, err := a.labelingTask(r, p, t)
+	lt, err := a.labelingTask(r, p, t, &st)
 	if err != nil {
 		return err
 	}
@@ -78,14 +78,16 @@ func (a *API) taskForLabeling(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lt, err := a.labelingTask(r, p, t)
+	lt, err := a.labelingTask(r, p, t, nil)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, lt)
 }
 
-func (a *API) labelingTask(r *http.Request, p store.Project, t store.Task) (labelingTask, error) {
+// labelingTask is what the labeling page needs of t; st is the caller's
+// labeling state of it when already read (nil: read it).
+func (a *API) labelingTask(r *http.Request, p store.Project, t store.Task, st *store.LabelingState) (labelingTask, error) {
 	ctx, u := r.Context(), caller(r)
 	var lt labelingTask
 	lt.Task.ID, lt.Task.Data = t.ID, t.Data
@@ -101,9 +103,12 @@ func (a *API) labelingTask(r *http.Request, p store.Project, t store.Task) (labe
 		}
 		lt.Media[key] = mi
 	}
-	st, err := a.store.LabelingStateOf(ctx, p.ID, t.ID, u.ID)
-	if err != nil {
-		return lt, err
+	if st == nil {
+		s, err := a.store.LabelingStateOf(ctx, p.ID, t.ID, u.ID)
+		if err != nil {
+			return lt, err
+		}
+		st = &s
 	}
 	if st.Mine != nil {
 		aj := toAnnotationJSON(*st.Mine)
@@ -216,7 +221,7 @@ func (a *API) checkResult(r *http.Request, p store.Project, t store.Task, items 
 	if cancelled && len(items) == 0 {
 		return raw, nil
 	}
-	cfg, err := labeling.ParseConfig(p.LabelConfig)
+	cfg, err := a.configs.Of(p)
 	if err != nil {
 		return nil, problem.Invalid("the project's label config is not set up: "+err.Error(), nil)
 	}
@@ -275,19 +280,24 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 	if in.LeadTime < 0 {
 		in.LeadTime = 0
 	}
+	sub := store.Submission{TaskID: t.ID, UserID: caller(r).ID, Result: result, WasCancelled: cancelled,
+		SkipReason: in.SkipReason, LeadTime: in.LeadTime, IdempotencyKey: key}
 	var ann store.Annotation
 	var created bool
-	err = a.store.Transact(r.Context(), func(tx *store.Store) error {
-		var err error
-		ann, created, err = tx.Submit(r.Context(), store.Submission{
-			TaskID: t.ID, UserID: caller(r).ID, Result: result, WasCancelled: cancelled,
-			SkipReason: in.SkipReason, LeadTime: in.LeadTime, IdempotencyKey: key,
-		}, p.MaximumAnnotations)
-		if err != nil || !created {
-			return err
-		}
-		return job.AfterAnnotation(r.Context(), a.jobs, tx, p, ann)
-	})
+	if p.AnnotationHooks && !cancelled {
+		// Webhooks or ML backends hear of it: their deliveries commit with it.
+		err = a.store.Transact(r.Context(), func(tx *store.Store) error {
+			var err error
+			ann, created, err = tx.Submit(r.Context(), sub, p.MaximumAnnotations)
+			if err != nil || !created {
+				return err
+			}
+			return job.AfterAnnotation(r.Context(), a.jobs, tx, p, ann)
+		})
+	} else {
+		// The common case: one statement, its own transaction.
+		ann, created, err = a.store.Submit(r.Context(), sub, p.MaximumAnnotations)
+	}
 	if errors.Is(err, store.ErrAlreadyAnnotated) {
 		return problem.Conflict("you have already annotated this task: edit your annotation with PATCH /api/annotations/{id}")
 	}
@@ -437,7 +447,7 @@ func (a *API) saveDraft(w http.ResponseWriter, r *http.Request) error {
 	if len(in.Result) > maxDraftItems {
 		return problem.Invalid(fmt.Sprintf("result: a draft holds at most %d items, got %d", maxDraftItems, len(in.Result)), nil)
 	}
-	cfg, err := labeling.ParseConfig(p.LabelConfig)
+	cfg, err := a.configs.Of(p)
 	if err != nil {
 		return problem.Conflict("this project's label config no longer parses; fix it before labeling")
 	}
