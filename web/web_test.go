@@ -105,7 +105,7 @@ func newEnvOn(t *testing.T, st *store.Store, opts ...func(*config.Config)) *env 
 	hub := live.NewHub(log)
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	go hub.Run(hubCtx)
-	go live.Listen(hubCtx, storetest.URLOf(st), hub, st.ForgetProject, log)
+	go live.Listen(hubCtx, storetest.URLOf(st), hub, st, log)
 	t.Cleanup(stopHub)
 	// The server as `concord serve` runs it: its timeouts included.
 	clock := &testClock{t: time.Now()}

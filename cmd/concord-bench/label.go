@@ -85,7 +85,7 @@ func benchLabel(ctx context.Context, e *env, scale float64) ([]figure, error) {
 	if _, err := e.store.Pool.Exec(ctx, "VACUUM (ANALYZE) tasks"); err != nil {
 		return nil, err
 	}
-	cs, count, err := countedStore(ctx, e.url)
+	cs, count, err := store.OpenCounted(ctx, e.url)
 	if err != nil {
 		return nil, err
 	}
@@ -93,10 +93,11 @@ func benchLabel(ctx context.Context, e *env, scale float64) ([]figure, error) {
 
 	measure := func(name string, fn func(i int) error) (labelRun, error) {
 		settle(ctx, e)
-		count.reset()
+		count.Reset()
 		t0 := time.Now()
 		lat, err := parallel(labelAnnotators, labelRounds, fn)
-		r := labelRun{lat: lat, secs: time.Since(t0).Seconds(), stmts: count.stmts.Load(), trips: count.trips.Load()}
+		r := labelRun{lat: lat, secs: time.Since(t0).Seconds()}
+		r.stmts, r.trips = count.Counts()
 		if err != nil {
 			return r, fmt.Errorf("%s: %w", name, err)
 		}

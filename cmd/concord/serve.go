@@ -56,7 +56,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	hub := live.NewHub(log)
 	go hub.Run(ctx)
-	go live.Listen(ctx, db.url, hub, db.store.ForgetProject, log)
+	go live.Listen(ctx, db.url, hub, db.store, log)
 	srv := web.New(web.Deps{Config: cfg, Store: db.store, Importer: im, Jobs: jobs, Hub: hub, Log: log}).HTTPServer(cfg.Addr)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -61,14 +61,22 @@ func Notify(ctx context.Context, db Execer, e Event) error {
 	return nil
 }
 
+// Forgetter is what a process remembers of projects and users' access (the
+// store's memory); ids of 0 mean everything.
+type Forgetter interface {
+	ForgetProject(id int64)
+	ForgetUser(id int64)
+}
+
 // Listen holds one dedicated connection that LISTENs on Channel and publishes
-// every notification into hub, and on ProjectChannel, calling forget (when not
-// nil) with each project's id. When the connection drops it logs, waits
+// every notification into hub, on AccessChannel (hub rechecks the user's
+// clients, and forget, when not nil, forgets the user), and on ProjectChannel
+// (forget forgets the project). When the connection drops it logs, waits
 // (backing off from 250 ms to 30 s) and reconnects; after reconnecting it sends
-// hub's clients TypeResync and calls forget(0), as notifications may have been
-// missed meanwhile. It returns nil when ctx ends, and an error only when
+// hub's clients TypeResync and forgets everything, as notifications may have
+// been missed meanwhile. It returns nil when ctx ends, and an error only when
 // connString is malformed.
-func Listen(ctx context.Context, connString string, hub *Hub, forget func(project int64), log *slog.Logger) error {
+func Listen(ctx context.Context, connString string, hub *Hub, forget Forgetter, log *slog.Logger) error {
 	cfg, err := pgx.ParseConfig(connString)
 	if err != nil {
 		return fmt.Errorf("live: listen: %w", err)
@@ -77,14 +85,15 @@ func Listen(ctx context.Context, connString string, hub *Hub, forget func(projec
 		cfg.RuntimeParams["application_name"] = listenerName
 	}
 	if forget == nil {
-		forget = func(int64) {}
+		forget = forgetNothing{}
 	}
 	delay, lost := minBackoff, false
 	for {
 		err := listen(ctx, cfg, hub, forget, log, func() {
 			delay = minBackoff
 			if lost {
-				forget(0)
+				forget.ForgetProject(0)
+				forget.ForgetUser(0)
 				log.Info("live: listener reconnected", "channel", Channel)
 				hub.requestResync()
 				hub.Recheck(0) // access changes may have been missed too
@@ -108,7 +117,7 @@ func Listen(ctx context.Context, connString string, hub *Hub, forget func(projec
 
 // listen connects, LISTENs, calls ready, and publishes notifications until the
 // connection fails or ctx ends.
-func listen(ctx context.Context, cfg *pgx.ConnConfig, hub *Hub, forget func(int64), log *slog.Logger, ready func()) error {
+func listen(ctx context.Context, cfg *pgx.ConnConfig, hub *Hub, forget Forgetter, log *slog.Logger, ready func()) error {
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
@@ -143,11 +152,12 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, hub *Hub, forget func(int6
 			return fmt.Errorf("wait: %w", err)
 		case n.Channel == AccessChannel:
 			if user, err := strconv.ParseInt(n.Payload, 10, 64); err == nil && user > 0 {
+				forget.ForgetUser(user)
 				hub.Recheck(user)
 			}
 		case n.Channel == ProjectChannel:
 			if project, err := strconv.ParseInt(n.Payload, 10, 64); err == nil && project > 0 {
-				forget(project)
+				forget.ForgetProject(project)
 			}
 		default:
 			var e Event
@@ -159,3 +169,9 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, hub *Hub, forget func(int6
 		}
 	}
 }
+
+// forgetNothing is the Forgetter of a process that remembers nothing.
+type forgetNothing struct{}
+
+func (forgetNothing) ForgetProject(int64) {}
+func (forgetNothing) ForgetUser(int64)    {}

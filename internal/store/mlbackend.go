@@ -49,6 +49,7 @@ func (s *Store) BackendIdentity(ctx context.Context, projectID, userID int64, ha
 		if _, err := tx.db.Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, userID); err != nil {
 			return err
 		}
+		tx.accessChanged(userID)
 		_, err := tx.db.Exec(ctx, `INSERT INTO api_tokens (user_id, hash, prefix) VALUES ($1, $2, $3)`, userID, hash, prefix)
 		return err
 	})
@@ -75,6 +76,7 @@ func (s *Store) DeleteMLBackend(ctx context.Context, id int64) error {
 			return nil
 		}
 		_, err := tx.db.Exec(ctx, `DELETE FROM users WHERE id = $1 AND kind = 'ml_backend'`, *userID)
+		tx.accessChanged(*userID)
 		return err
 	}))
 }
@@ -82,6 +84,7 @@ func (s *Store) DeleteMLBackend(ctx context.Context, id int64) error {
 // DeleteBackendIdentity removes an identity made for a backend that then failed its setup.
 func (s *Store) DeleteBackendIdentity(ctx context.Context, userID int64) error {
 	_, err := s.db.Exec(ctx, `DELETE FROM users WHERE id = $1 AND kind = 'ml_backend'`, userID)
+	s.accessChanged(userID)
 	return wrap("delete ml backend identity", err)
 }
 

@@ -32,11 +32,12 @@ const defaultMaxConns = 20
 type Store struct {
 	// Pool is the connection pool, for wiring what needs the pool itself
 	// (River, sessions, LISTEN/NOTIFY); queries go through db.
-	Pool  *pgxpool.Pool
-	db    querier       // Pool, or tx
-	tx    pgx.Tx        // the transaction this Store runs in; nil on the pool
-	cache *projectCache // this process's projects and roles (projectcache.go)
-	after *[]func()     // in a transaction: what to run once it has committed
+	Pool     *pgxpool.Pool
+	db       querier                        // Pool, or tx
+	tx       pgx.Tx                         // the transaction this Store runs in; nil on the pool
+	projects *memo[projectKey, projectRole] // this process's projects and roles (projectcache.go)
+	tokens   *memo[string, User]            // this process's token owners (token.go)
+	after    *[]func()                      // in a transaction: what to run once it has committed
 }
 
 // Open connects to url and checks the connection.
@@ -73,7 +74,7 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &Store{Pool: pool, db: pool, cache: newProjectCache()}, nil
+	return &Store{Pool: pool, db: pool, projects: newMemo[projectKey, projectRole](), tokens: newMemo[string, User]()}, nil
 }
 
 // Close closes the pool.
@@ -100,7 +101,7 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	var after []func()
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		return fn(&Store{Pool: s.Pool, db: tx, tx: tx, cache: s.cache, after: &after})
+		return fn(&Store{Pool: s.Pool, db: tx, tx: tx, projects: s.projects, tokens: s.tokens, after: &after})
 	})
 	if err == nil {
 		for _, f := range after {

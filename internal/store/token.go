@@ -24,8 +24,32 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, hash []byte, pref
 }
 
 // UserByTokenHash finds the enabled user owning a live (unrevoked) token and
-// records the token's use.
+// records the token's use; on the pool, from this process's memory when it
+// holds them (memoTTL): what revokes a token or changes its owner's access
+// makes every process forget the owner (ForgetUser).
 func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (User, error) {
+	if s.tx != nil || s.tokens == nil {
+		return s.userByTokenHash(ctx, hash)
+	}
+	return s.tokens.load(ctx, string(hash), func(ctx context.Context) (User, error) { return s.userByTokenHash(ctx, hash) })
+}
+
+// ForgetUser drops what this process remembers of a user's tokens (0: of
+// every user's); live.Listen calls it for each concord_access notification,
+// and with 0 after reconnecting.
+func (s *Store) ForgetUser(id int64) {
+	if s.tokens != nil {
+		s.tokens.forget(func(_ string, u User) bool { return id == 0 || u.ID == id })
+	}
+}
+
+// accessChanged makes this process forget a user's tokens once the change
+// being written to their access (a token, their role, password or state) commits.
+func (s *Store) accessChanged(id int64) {
+	s.afterCommit(func() { s.ForgetUser(id) })
+}
+
+func (s *Store) userByTokenHash(ctx context.Context, hash []byte) (User, error) {
 	// last_used_at is written at most once a minute, not on every request.
 	u, err := one[User](s.db.Query(ctx, `
 		WITH t AS (SELECT id, user_id, last_used_at FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL),
@@ -47,6 +71,8 @@ func (s *Store) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 
 // RevokeToken revokes one of a user's tokens.
 func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
-	return wrap("revoke token", mustAffect(s.db.Exec(ctx, `
-		UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, tokenID, userID)))
+	err := mustAffect(s.db.Exec(ctx, `
+		UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, tokenID, userID))
+	s.accessChanged(userID)
+	return wrap("revoke token", err)
 }

@@ -75,12 +75,16 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 
 // SetUserRole changes an account's role.
 func (s *Store) SetUserRole(ctx context.Context, id int64, role string) error {
-	return wrap("set user role", mustAffect(s.db.Exec(ctx, `UPDATE users SET role = $2 WHERE id = $1`, id, role)))
+	err := mustAffect(s.db.Exec(ctx, `UPDATE users SET role = $2 WHERE id = $1`, id, role))
+	s.accessChanged(id)
+	return wrap("set user role", err)
 }
 
 // SetUserPassword replaces an account's password hash.
 func (s *Store) SetUserPassword(ctx context.Context, id int64, passwordHash string) error {
-	return wrap("set user password", mustAffect(s.db.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, passwordHash)))
+	err := mustAffect(s.db.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, passwordHash))
+	s.accessChanged(id)
+	return wrap("set user password", err)
 }
 
 // TouchLogin records a successful sign-in.
@@ -91,8 +95,10 @@ func (s *Store) TouchLogin(ctx context.Context, id int64) error {
 // SetUserDisabled disables an account (its sessions and tokens stop working at
 // once) or enables it again.
 func (s *Store) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
-	return wrap("set user disabled", mustAffect(s.db.Exec(ctx, `
-		UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1`, id, disabled)))
+	err := mustAffect(s.db.Exec(ctx, `
+		UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1`, id, disabled))
+	s.accessChanged(id)
+	return wrap("set user disabled", err)
 }
 
 // AccessChannel is the notification channel on which a user's id is sent
