@@ -88,8 +88,10 @@ func insertOnly(t *testing.T, s *store.Store) *Client {
 	return c
 }
 
-// TestAfterAnnotation checks which jobs a new annotation enqueues in its
-// transaction, with River's RequireInsertedTx and RequireNotInsertedTx.
+// TestAfterAnnotation checks which jobs a new annotation makes due, with
+// River's RequireInsertedTx and RequireNotInsertedTx: its deliveries, enqueued
+// in its transaction by AfterAnnotation, and the agreement and training that
+// the next drain of the label counts enqueues (Drain).
 func TestAfterAnnotation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -112,6 +114,16 @@ func TestAfterAnnotation(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.fields.Title = fmt.Sprint("p", i)
+			// The earlier cases' labels, drained: only this case's can count.
+			cs, err := s.LabelsToDrain(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cs {
+				if err := s.MarkDrained(ctx, c.ProjectID, c.Labels); err != nil {
+					t.Fatal(err)
+				}
+			}
 			pr := newProject(t, s, tt.fields, 1, 1)
 			if tt.hook {
 				if _, err := s.CreateWebhook(ctx, pr.p.ID, "https://hooks.example.org/concord", "secret", []string{EventAnnotationCreated}); err != nil {
@@ -122,8 +134,11 @@ func TestAfterAnnotation(t *testing.T) {
 			a.GroundTruth = tt.gold
 			// The checks run inside the transaction, which is then rolled back.
 			rollback := errors.New("rollback")
-			err := s.Transact(ctx, func(tx *store.Store) error {
+			err = s.Transact(ctx, func(tx *store.Store) error {
 				if err := AfterAnnotation(ctx, jobs, tx, pr.p, a); err != nil {
+					return err
+				}
+				if err := Drain(ctx, jobs, tx); err != nil {
 					return err
 				}
 				check(ctx, t, tx.Tx(), tt.agreement, AgreementArgs{ProjectID: pr.p.ID})

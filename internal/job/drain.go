@@ -40,20 +40,25 @@ type DrainWorker struct {
 
 // Work runs the job.
 func (w *DrainWorker) Work(ctx context.Context, j *river.Job[DrainArgs]) error {
-	counts, err := w.store.LabelsToDrain(ctx)
+	return Drain(ctx, river.ClientFromContext[pgx.Tx](ctx), w.store)
+}
+
+// Drain enqueues what the labels counted since the last drain make due (see
+// DrainWorker), one transaction per project (on st's, when st is in one).
+func Drain(ctx context.Context, jobs *Client, st *store.Store) error {
+	counts, err := st.LabelsToDrain(ctx)
 	if err != nil {
 		return err
 	}
-	jobs := river.ClientFromContext[pgx.Tx](ctx)
 	for _, c := range counts {
-		p, err := w.store.ProjectByID(ctx, c.ProjectID)
+		p, err := st.ProjectByID(ctx, c.ProjectID)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // deleted meanwhile (its counts go with it)
 		}
 		if err != nil {
 			return err
 		}
-		err = w.store.Transact(ctx, func(tx *store.Store) error {
+		err = st.Transact(ctx, func(tx *store.Store) error {
 			if err := EnqueueAgreement(ctx, jobs, tx, p.ID); err != nil {
 				return err
 			}
