@@ -49,7 +49,7 @@ var scenarios = []scenario{
 	{"live", "5,000 websocket clients on one project: submission to event at every client; memory per connection", benchLive},
 	{"prelabel", "train the in-house model on 2,000 labels, then pre-label a million unlabeled text tasks", benchPrelabel},
 	{"label", "next + submit through the API, 64 concurrent annotators, 1M tasks, vs raw SQL doing the same reads and writes", benchLabel},
-	{"export", "export 1M annotations (one per task) as JSONL and Label Studio JSON through the API's code path vs COPY of the same rows", benchExport},
+	{"export", "export 1M annotations (one per task) as JSONL and Label Studio JSON, and a 10,000-image project while other projects hold 100,000 media rows, through the API's code path vs COPY of the same rows", benchExport},
 	{"quality", "in-house classifiers on the shared data (SMS, MNIST, WNUT-17, FSDD) vs scikit-learn on the same splits; training 100k texts; predict throughput", benchQuality},
 	{"tasks", "the task table on 1M tasks: first page with no filter, each filter, search, sorts, deep keyset pages, counts; bulk assign and delete of 100k tasks", benchTasks},
 	{"slow", "p99 of other users' sign-in and next with 100 slow export readers and 400 slow request bodies open, vs the same on an idle server", benchSlow},
