@@ -275,7 +275,7 @@ func rawNextSubmit(ctx context.Context, st *store.Store, projectID, userID int64
 	var taskID int64
 	err := pgx.BeginFunc(ctx, st.Pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `SELECT t.id FROM tasks t WHERE t.project_id = $1 AND NOT t.is_full
-			AND NOT EXISTS (SELECT 1 FROM task_locks l WHERE l.task_id = t.id AND l.expires_at > now())
+			AND NOT EXISTS (SELECT 1 FROM task_locks l WHERE l.task_id = t.id AND l.expires_at > now() OFFSET 0)
 			ORDER BY t.id LIMIT 1 FOR UPDATE SKIP LOCKED`, projectID).Scan(&taskID)
 		if err != nil {
 			return err
