@@ -47,6 +47,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	ml, _ := e.store.CreateMLBackend(ctx, p.ID, "http://127.0.0.1:1", "", "", 0)
 	hook, _ := e.store.CreateWebhook(ctx, p.ID, "http://127.0.0.1:1", "s", []string{"tasks.created"})
+	view, err := e.store.CreateTaskView(ctx, p.ID, owner.ID, json.RawMessage(`{"title":"saved"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// fill puts the target project's ids into a route's path and query, and
 	// gives writes a body naming the target.
@@ -62,6 +66,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			id = ml.ID
 		case strings.HasPrefix(path, "/webhooks/{id}"):
 			id = hook.ID
+		case strings.HasPrefix(path, "/dm/views/{id}"):
+			id = view.ID
 		}
 		r := strings.NewReplacer("{id}", fmt.Sprint(id), "{user_id}", fmt.Sprint(ann.ID), "{import_id}", fmt.Sprint(im.ID),
 			"{eid}", fmt.Sprint(ex.ID), "{version_id}", fmt.Sprint(mv.ID))
@@ -116,6 +122,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	if hs, _ := e.store.Webhooks(ctx, p.ID); len(hs) != 1 {
 		t.Fatalf("%d webhooks, want 1", len(hs))
+	}
+	if vs, _ := e.store.TaskViews(ctx, p.ID); len(vs) != 1 || string(vs[0].Data) != `{"title": "saved"}` {
+		t.Fatalf("the saved views changed: %+v", vs)
 	}
 
 	// The audience itself gets in: the project's manager and an admin reach

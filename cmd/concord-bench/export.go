@@ -52,7 +52,10 @@ func benchExport(ctx context.Context, e *env, scale float64) ([]figure, error) {
 	fmt.Fprintf(e.log, "a project of %d tasks, one annotation each\n", n)
 
 	// Baseline: COPY of the export query itself, arguments inlined.
-	sql, args := store.ExportQuerySQL(p.ID, job.ExportFilter(export.Spec{Format: format.JSONL}, nil))
+	sql, args, err := store.ExportQuerySQL(p.ID, job.ExportFilter(export.Spec{Format: format.JSONL}, nil))
+	if err != nil {
+		return nil, err
+	}
 	for i := len(args); i >= 1; i-- {
 		sql = strings.ReplaceAll(sql, fmt.Sprintf("$%d", i), literal(args[i-1]))
 	}

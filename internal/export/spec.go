@@ -30,11 +30,12 @@ type Spec struct {
 	Redact       bool        `json:"redact,omitempty"`
 	RawFormulas  bool        `json:"raw_formulas,omitempty"` // CSV/TSV cells as they are (see format.NeutraliseFormula)
 	Media        string      `json:"media,omitempty"`
+	Query        string      `json:"query,omitempty"` // only the tasks this Data Manager query selects (the task table's selection)
 }
 
 // ParseSpec reads a Spec from query parameters (names in the README's Export
 // section): exportType, from, to, annotator, label, ground_truth, review_state, consensus,
-// predictions, download_all_tasks, skipped, pseudonymise, redact, media.
+// predictions, download_all_tasks, skipped, pseudonymise, redact, media, query.
 // An error is the user's mistake, fit to show them.
 func ParseSpec(q url.Values) (Spec, error) {
 	var s Spec
@@ -110,6 +111,7 @@ func ParseSpec(q url.Values) (Spec, error) {
 	if s.Consensus != ConsensusNone && s.GroundTruth {
 		return s, fmt.Errorf("consensus and ground_truth exclude each other: ground truth is one annotation already")
 	}
+	s.Query = q.Get("query")
 	switch s.Media = q.Get("media"); s.Media {
 	case "", MediaKeep, MediaFilename, MediaURL:
 	default:

@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -15,10 +16,12 @@ import (
 // prelabelBatch is how many tasks are predicted and written at a time.
 const prelabelBatch = 500
 
-// PrelabelArgs asks for a model version to predict every unlabeled task of its project.
+// PrelabelArgs asks for a model version to predict every unlabeled task of
+// its project, or every task a Data Manager query selects.
 type PrelabelArgs struct {
-	ProjectID int64 `json:"project_id"`
-	VersionID int64 `json:"version_id"`
+	ProjectID int64  `json:"project_id"`
+	VersionID int64  `json:"version_id"`
+	Query     string `json:"query,omitempty"` // a task table selection; empty: the unlabeled tasks
 }
 
 // Kind names the job.
@@ -70,12 +73,16 @@ func (w *PrelabelWorker) Work(ctx context.Context, j *river.Job[PrelabelArgs]) e
 	if err != nil {
 		return err
 	}
+	sel, err := store.ParseDMQuery(p.ID, j.Args.Query)
+	if err != nil {
+		return fmt.Errorf("pre-label a selection: %w", err)
+	}
 	var after int64
 	for {
 		if active, err := w.store.IsActiveModel(ctx, v.ID); err != nil || !active {
 			return err // superseded: the newer version pre-labels
 		}
-		tasks, err := w.store.UnlabeledTasks(ctx, p.ID, after, prelabelBatch)
+		tasks, err := w.prelabelBatch(ctx, p.ID, j.Args.Query != "", sel, after)
 		if err != nil || len(tasks) == 0 {
 			return err
 		}
@@ -100,4 +107,19 @@ func (w *PrelabelWorker) Work(ctx context.Context, j *river.Job[PrelabelArgs]) e
 			return err
 		}
 	}
+}
+
+// prelabelBatch is the next batch of tasks to predict after the id after:
+// the unlabeled ones, or those of the selection sel.
+func (w *PrelabelWorker) prelabelBatch(ctx context.Context, projectID int64, selected bool, sel store.TaskQuery, after int64) ([]store.Task, error) {
+	if !selected {
+		return w.store.UnlabeledTasks(ctx, projectID, after, prelabelBatch)
+	}
+	sel.Order, sel.After, sel.Offset, sel.Limit = store.TaskOrder{}, &store.Cursor{ID: after}, 0, prelabelBatch
+	rows, err := w.store.FindTasks(ctx, sel)
+	tasks := make([]store.Task, len(rows))
+	for i, r := range rows {
+		tasks[i] = r.Task
+	}
+	return tasks, err
 }

@@ -20,6 +20,9 @@ import (
 // TrainArgs asks for the project's in-house model to be trained on its labels.
 type TrainArgs struct {
 	ProjectID int64 `json:"project_id"`
+	// Query, a Data Manager query, trains on the labels of the tasks it
+	// selects only (a task table selection); empty: all the project's labels.
+	Query string `json:"query,omitempty"`
 }
 
 // Kind names the job.
@@ -64,8 +67,12 @@ func (w *TrainWorker) Work(ctx context.Context, j *river.Job[TrainArgs]) error {
 	if !ok {
 		return nil // no control the in-house classifier understands
 	}
+	sel, err := store.ParseDMQuery(p.ID, j.Args.Query)
+	if err != nil {
+		return fmt.Errorf("train on a selection: %w", err)
+	}
 	var train, test []example
-	last, err := w.store.LabeledTasks(ctx, p.ID, func(lt store.LabeledTask) error {
+	last, err := w.store.LabeledTasks(ctx, sel, func(lt store.LabeledTask) error {
 		t, ok := spec.targetOf(lt.Results, lt.GroundTruth)
 		if !ok || (spec.kind != kindSpans && spec.kind != kindRegions && len(t.labels) == 0) {
 			return nil

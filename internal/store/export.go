@@ -23,6 +23,7 @@ type ExportFilter struct {
 	AllTasks        bool       // also tasks without a passing annotation
 	Predictions     bool       // read each task's predictions
 	Media           bool       // read the facts of media the task data names (/media/<sha256>)
+	Query           string     // only the tasks this Data Manager query selects (a task table selection); "": all
 }
 
 // ExportTask is one task as exports read it: its data and the JSON arrays its
@@ -68,8 +69,7 @@ const exportQuery = `
 			LIMIT 1 -- (project_id, hash) is the key; the limit keeps the look-up per value, never a join of the project's media
 		) f
 	) md ON true
-	WHERE t.project_id = $1 AND ($8 OR a.anns IS NOT NULL)
-	ORDER BY t.id`
+	WHERE t.project_id = $1 AND ($8 OR a.anns IS NOT NULL)`
 
 // exportAnnotationFilter is the annotation condition of exportQuery and CountExportTasks ($2–$7, $11).
 const exportAnnotationFilter = `
@@ -93,7 +93,11 @@ func (f ExportFilter) args(projectID int64) []any {
 // id order, reading them from one query as fn consumes them. An error from fn
 // stops the query and is returned as it is.
 func (s *Store) ExportTasks(ctx context.Context, projectID int64, f ExportFilter, fn func(ExportTask) error) error {
-	rows, err := s.db.Query(ctx, exportQuery, f.args(projectID)...)
+	sql, args, err := ExportQuerySQL(projectID, f)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
 		return wrap("export tasks", err)
 	}
@@ -122,20 +126,41 @@ func jsonbBytes(b []byte) []byte {
 	return b
 }
 
-// ExportQuerySQL returns the export query and its arguments, for measuring it
-// against PostgreSQL's own COPY (the benchmark's baseline).
-func ExportQuerySQL(projectID int64, f ExportFilter) (string, []any) {
-	return exportQuery, f.args(projectID)
+// ExportQuerySQL returns the export query and its arguments (for measuring it
+// against PostgreSQL's own COPY, the benchmark's baseline); a bad Query is a QueryError.
+func ExportQuerySQL(projectID int64, f ExportFilter) (string, []any, error) {
+	a := &sqlArgs{args: f.args(projectID)}
+	sel, err := f.selection(projectID, a)
+	return exportQuery + sel + ` ORDER BY t.id`, a.args, err
+}
+
+// selection is the condition (with its leading AND) that keeps the tasks of
+// f.Query, its parameters bound after those already in a; "" without a query.
+func (f ExportFilter) selection(projectID int64, a *sqlArgs) (string, error) {
+	if f.Query == "" {
+		return "", nil
+	}
+	q, err := ParseDMQuery(projectID, f.Query)
+	if err != nil {
+		return "", err
+	}
+	q.Order, q.After, q.Offset = TaskOrder{}, nil, 0
+	where, _, err := q.build(a)
+	return " AND " + where, err
 }
 
 // CountExportTasks counts the tasks ExportTasks would give.
 func (s *Store) CountExportTasks(ctx context.Context, projectID int64, f ExportFilter) (int64, error) {
 	var n int64
-	args := f.args(projectID)
 	// The filter's review state is $11 in the export query and $9 here.
-	err := s.db.QueryRow(ctx, `
+	a := &sqlArgs{args: append(f.args(projectID)[:8:8], f.ReviewState)}
+	sel, err := f.selection(projectID, a)
+	if err != nil {
+		return 0, err
+	}
+	err = s.db.QueryRow(ctx, `
 		SELECT count(*) FROM tasks t WHERE t.project_id = $1 AND ($8 OR EXISTS (
-			SELECT 1 FROM annotations a WHERE a.task_id = t.id`+strings.ReplaceAll(exportAnnotationFilter, "$11", "$9")+`))`,
-		append(args[:8:8], f.ReviewState)...).Scan(&n)
+			SELECT 1 FROM annotations a WHERE a.task_id = t.id`+strings.ReplaceAll(exportAnnotationFilter, "$11", "$9")+`))`+sel,
+		a.args...).Scan(&n)
 	return n, wrap("count export tasks", err)
 }

@@ -35,6 +35,9 @@ func ExportSpec(q url.Values, p store.Project) (export.Spec, error) {
 	if err := export.Fits(spec.Format, cfg); err != nil {
 		return spec, problem.Invalid(err.Error(), nil)
 	}
+	if _, err := store.ParseDMQuery(p.ID, spec.Query); err != nil {
+		return spec, problem.BadRequest("query: %v", err)
+	}
 	return spec, nil
 }
 

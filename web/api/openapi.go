@@ -93,7 +93,11 @@ var docs = map[string]doc{
 	"PATCH /ml/{id}":                                    {"Change an ML backend's url or title (a new url is set up again)", true},
 	"DELETE /ml/{id}":                                   {"Remove an ML backend and revoke its token", true},
 	"POST /ml/{id}/predict":                             {"Ask an ML backend again for predictions on the unlabeled tasks", true},
-	"GET /dm/views":                                     {"The project's saved Data Manager views (none yet: always [])", true},
+	"GET /dm/views":                                     {"The project's saved task table views (?project=), Label Studio's shape: {id, project, data: {title, filters, ordering, hiddenColumns}}", true},
+	"POST /dm/views":                                    {"Save a task table view: {project, data: {title, filters, ordering, hiddenColumns}}", true},
+	"GET /dm/views/{id}":                                {"A saved task table view", true},
+	"PATCH /dm/views/{id}":                              {"Replace a saved view's data: {data}", true},
+	"DELETE /dm/views/{id}":                             {"Delete a saved view", true},
 	"GET /projects/{id}/invitations":                    {"The project's invitation links, live or not (never their tokens)", false},
 	"DELETE /projects/{id}/invitations/{invitation_id}": {"Revoke an unused invitation link", false},
 }

@@ -102,7 +102,11 @@ func (a *API) routes() []Route {
 		{"DELETE", "/ml/{id}", auth.ProjectManager, a.deleteBackend},
 		{"POST", "/ml/{id}/predict", auth.ProjectManager, a.predictBackend},
 
-		{"GET", "/dm/views", auth.ProjectMember, a.listViews},
+		{"GET", "/dm/views", auth.ProjectManager, a.listViews},
+		{"POST", "/dm/views", auth.ProjectManager, a.createView},
+		{"GET", "/dm/views/{id}", auth.ProjectManager, a.getView},
+		{"PATCH", "/dm/views/{id}", auth.ProjectManager, a.updateView},
+		{"DELETE", "/dm/views/{id}", auth.ProjectManager, a.deleteView},
 
 		{"POST", "/predictions", auth.ProjectManager, a.createPrediction},
 		{"GET", "/predictions", auth.ProjectMember, a.listPredictions},
