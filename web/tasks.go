@@ -272,6 +272,12 @@ func (s *Server) taskDetailPage(w http.ResponseWriter, r *http.Request) error {
 	if len(here) == 1 {
 		d.Row = tableRow(here[0], extras[id])
 	}
+	if d.Drafts, err = s.store.TaskDrafts(ctx, p.ID, id); err != nil {
+		return err
+	}
+	if d.History, err = s.store.TaskHistory(ctx, p.ID, id); err != nil {
+		return err
+	}
 	return render(w, r, http.StatusOK, view.TaskDetail(s.page(r, fmt.Sprintf("Task #%d", id)), d))
 }
 
