@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -106,6 +107,9 @@ func (s *Server) bulkTasks(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		done, err := job.RunBulk(ctx, s.store, b)
+		if err != nil && ctx.Err() != nil { // the client went: no job will finish it
+			s.store.FinishBulkAction(context.WithoutCancel(ctx), b.ID, done, "interrupted: the request ended")
+		}
 		if err != nil {
 			return err
 		}

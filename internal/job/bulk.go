@@ -104,11 +104,12 @@ func RunBulk(ctx context.Context, st *store.Store, b store.BulkAction) (int64, e
 	if failure != "" {
 		details["error"] = failure
 	}
-	ferr := st.Transact(context.WithoutCancel(ctx), func(tx *store.Store) error {
-		if err := tx.FinishBulkAction(ctx, b.ID, done, failure); err != nil {
+	bg := context.WithoutCancel(ctx) // what was done is recorded, even as the request or worker ends
+	ferr := st.Transact(bg, func(tx *store.Store) error {
+		if err := tx.FinishBulkAction(bg, b.ID, done, failure); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, idOr0(b.CreatedBy), b.Actor, "tasks."+b.Action, b.ProjectID, details)
+		return tx.Audit(bg, idOr0(b.CreatedBy), b.Actor, "tasks."+b.Action, b.ProjectID, details)
 	})
 	return done, errors.Join(err, ferr)
 }
