@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -38,12 +37,12 @@ func (s *Server) queueExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	spec, err := api.ExportSpec(r.PostForm, p)
 	if err == nil {
+		u, _ := auth.UserFrom(r.Context())
 		var e store.Export
-		e, err = s.api.QueueExport(r, p, spec)
+		e, err = s.exports.Queue(r.Context(), s.jobs, u, p, spec, "page")
 		id = e.ID
 	}
-	var pe *problem.Error
-	if errors.As(err, &pe) && pe.Status < 500 {
+	if pe := problem.From(err); err != nil && pe.Status < 500 {
 		s.flash(r, "Not exported: "+pe.Msg)
 		return seeOther(w, r, link.Export(p.ID))
 	}

@@ -180,7 +180,7 @@ func (s *Server) bulkExport(w http.ResponseWriter, r *http.Request, p store.Proj
 	if count.Exact && count.N <= bulkInline {
 		return seeOther(w, r, link.APIExport(p.ID)+"?"+form.Encode())
 	}
-	e, err := s.api.QueueExport(r, p, spec)
+	e, err := s.exports.Queue(r.Context(), s.jobs, u, p, spec, "task table")
 	if err != nil {
 		return err
 	}

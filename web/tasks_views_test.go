@@ -157,7 +157,21 @@ func TestTaskViewsAndColumns(t *testing.T) {
 	if vs, _ := e.store.TaskViews(ctx, p.ID); len(vs) != 0 {
 		t.Errorf("%d views left", len(vs))
 	}
-	_ = ids
+
+	// The task detail shows the task's drafts and history.
+	ann2, err := e.store.UserByEmail(ctx, "ann2@x.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.SaveDraft(ctx, ids[0], ann2.ID, json.RawMessage(`[{"value":{"choices":["Half-done"]}}]`)); err != nil {
+		t.Fatal(err)
+	}
+	_, body = mgr.get(fmt.Sprintf("%s/%d", table, ids[0]))
+	for _, want := range []string{`id="task-drafts"`, "Half-done", `id="task-history"`, "ann1@x.org</td><td>annotated", "ann2@x.org</td><td>draft saved"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("task detail lacks %q", want)
+		}
+	}
 }
 
 // TestBulkActionsStayInTheProject posts every bulk action, confirmed, on a
