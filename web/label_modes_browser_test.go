@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -108,4 +109,43 @@ func TestLabelColoursAndImageKeys(t *testing.T) {
 	if !strings.Contains(help, "fZoom the image to fit") || strings.Contains(help, "0 or f") {
 		t.Errorf("the shortcut list does not give f for zoom to fit: %q", help)
 	}
+}
+
+// TestLabelSubmitFeedbackAndNewWork: a double Ctrl+Enter says why the second
+// press did nothing; a Ctrl+Enter on a task just shown but already labeled is
+// never dropped; and the "No more tasks" screen brings the queue back when a
+// manager imports new tasks, without a reload.
+func TestLabelSubmitFeedbackAndNewWork(t *testing.T) {
+	t.Parallel()
+	w := newWorkspace(t, preset(t, "sentiment"), textTasks("one", "two", "three"))
+	w.waitShown(w.tasks[0])
+	// The second press comes as the next task appears (pressed from the page's
+	// script, so that it is not later than a double press on a slow machine).
+	w.do("label, Ctrl+Enter, and again as the next task appears", 10*time.Second, chromedp.KeyEvent("1"), ctrlEnter(),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`(() => { if ((document.querySelector('.task-id') || {}).textContent !== 'Task #%d') return false;
+			document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true })); return true; })()`, w.tasks[1]),
+			chromedp.WithPollingInterval(10*time.Millisecond)))
+	w.do("the second press is explained", 5*time.Second,
+		chromedp.Poll[chromedp.Void](`document.querySelector('.label-bar .status').textContent.includes('press it again')`))
+	if n := len(w.waitAnnotations(1)); n != 1 {
+		t.Fatalf("%d annotations after a double press, want 1", n)
+	}
+	w.do("label the new task at once and submit", 10*time.Second, chromedp.KeyEvent("2"), ctrlEnter())
+	w.waitShown(w.tasks[2])
+	w.do("label the last task", 10*time.Second, chromedp.KeyEvent("3"), ctrlEnter(),
+		chromedp.WaitVisible(`//h2[text()="No more tasks"]`))
+	if n := len(w.waitAnnotations(3)); n != 3 {
+		t.Fatalf("%d annotations, want 3", n)
+	}
+	mgr, err := w.e.store.UserByEmail(context.Background(), "manager@x.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		TaskIDs []int64 `json:"task_ids"`
+	}
+	if code := w.e.call(w.e.token(mgr), "POST", fmt.Sprintf("/api/projects/%d/import?return_task_ids=true", w.p.ID), []map[string]any{{"text": "four"}}, &res); code != 201 || len(res.TaskIDs) != 1 {
+		t.Fatalf("import: %d %+v", code, res)
+	}
+	w.waitShown(res.TaskIDs[0])
 }

@@ -219,7 +219,7 @@ function mount(v) {
     root.append(sec);
   }
   for (const c of S.config.controls) if (!used.has(c)) root.append(control(c));
-  showProgress(V.lt.progress);
+  showProgress(V.hi != null ? queueProg : V.lt.progress, V.hi != null);
   infoEl.textContent = V.hi != null ? `Earlier task ${V.hi + 1} of ${hist.length}${histMore ? "+" : ""}` : "";
   btn.submit.textContent = ann ? "Update" : "Submit";
   btn.skip.textContent = V.hi != null ? "Forward" : "Skip";
@@ -361,7 +361,11 @@ const leadTime = () => CL.round((V.spent + (V.away ? 0 : performance.now() - V.t
 
 // ----- submit, skip, back, forward -----
 async function submit(skipReason) {
-  if (busy || !V || (V === autoV && Date.now() - autoAt < 350)) return; // a double press must not submit the next task too
+  if (!V) return;
+  if (busy) return status("Still saving the last task: one moment");
+  // A double press must not submit the next task too: a Ctrl+Enter on a task that appeared
+  // just now and is unchanged is one; it is said, not silently dropped.
+  if (V === autoV && !V.dirty && Date.now() - autoAt < 350) return status("That Ctrl+Enter came as this task appeared: press it again to submit this task");
   const skipping = skipReason !== undefined, ann = V.lt.annotation;
   if (!skipping) { const errs = check(); if (errs.length) return showErrors(errs); }
   busy = true;
@@ -435,6 +439,31 @@ function noMore(prog) {
   btn.submit.disabled = btn.skip.disabled = true;
   infoEl.textContent = "";
   root.focus();
+  waitForWork();
+}
+// waitForWork brings the queue back when tasks arrive (an import, tasks added, an
+// annotation deleted or sent back: progress), told by the live events of the page's
+// project; it asks at most every few seconds however busy the project is.
+const workEvents = ["task.created", "import.finished", "progress", "resync"];
+let waiting = false;
+function waitForWork() {
+  if (waiting) return;
+  waiting = true;
+  let asked = 0, later = 0;
+  const again = async () => {
+    if (V || busy || later) return;
+    const wait = asked + 3000 - Date.now();
+    if (wait > 0) { later = setTimeout(() => { later = 0; again(); }, wait); return; }
+    asked = Date.now();
+    let lt;
+    try { lt = await getTask(nextURL()); } catch (e) { return; }
+    if (!lt || V) return;
+    waiting = false;
+    for (const t of workEvents) document.removeEventListener("concord:" + t, again);
+    show(lt);
+    status("New tasks arrived");
+  };
+  for (const t of workEvents) document.addEventListener("concord:" + t, again);
 }
 async function openHistory(i) {
   const e = hist[i];
@@ -480,7 +509,11 @@ function status(msg, bad) {
   statusEl.textContent = msg;
   statusEl.classList.toggle("bad", !!bad);
 }
-function showProgress(p) {
+// showProgress shows the queue's progress; an earlier task (history) shows the queue's last.
+let queueProg = null;
+function showProgress(p, history) {
+  if (!history) queueProg = p;
+  p = queueProg;
   progEl.textContent = p ? `Done today: ${p.done_today ?? 0} · Remaining: ${p.remaining ?? "?"}${p.remaining_more ? "+" : ""}` : "";
 }
 const dialogs = {};
