@@ -5,6 +5,9 @@ import (
 	"net/http"
 
 	"concord/internal/auth"
+	"concord/internal/export"
+	"concord/internal/format"
+	"concord/internal/labeling"
 	"concord/internal/store"
 	"concord/web/api"
 	"concord/web/link"
@@ -22,7 +25,15 @@ func (s *Server) exportPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, view.Export(s.page(r, "Export "+p.Title), p, es))
+	cfg, _ := labeling.ParseConfig(p.LabelConfig)
+	formats := make([]view.ExportChoice, len(view.ExportFormats))
+	for i, f := range view.ExportFormats {
+		formats[i] = view.ExportChoice{Kind: f[0], Text: f[1]}
+		if err := export.Fits(format.Kind(f[0]), cfg); err != nil {
+			formats[i].Unfit = err.Error()
+		}
+	}
+	return render(w, r, http.StatusOK, view.Export(s.page(r, "Export "+p.Title), p, formats, es))
 }
 
 // queueExport takes the export form: a background export, then back to the page.

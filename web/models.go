@@ -38,6 +38,10 @@ func (s *Server) trainNow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := app.Train(r.Context(), s.store, s.jobs, p); err != nil {
+		if ae, ok := app.As(err); ok && ae.Kind == app.Invalid {
+			s.flash(r, "Not trained: "+ae.Msg+".")
+			return seeOther(w, r, link.Models(p.ID))
+		}
 		return err
 	}
 	s.flash(r, "Training queued: the new version appears here when it is done.")

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"time"
 
+	"concord/internal/classifier"
 	"concord/internal/job"
+	"concord/internal/labeling"
 	"concord/internal/store"
 )
 
@@ -47,8 +49,16 @@ func Models(ctx context.Context, st *store.Store, p store.Project) ([]ModelInfo,
 	return out, nil
 }
 
-// Train enqueues a training of p's model now ("Train now").
+// Train enqueues a training of p's model now ("Train now"); a project whose
+// config has nothing the in-house classifier learns is refused, saying so.
 func Train(ctx context.Context, st *store.Store, jobs *job.Client, p store.Project) error {
+	cfg, err := labeling.ParseConfig(p.LabelConfig)
+	if err != nil {
+		return ErrInvalid("the project's label config is not set up: "+err.Error(), nil)
+	}
+	if _, ok := classifier.For(cfg); !ok {
+		return ErrInvalid("the in-house model learns choices and labels on text, images and audio, and this project's label config has none of them; connect an ML backend to pre-label it", nil)
+	}
 	return job.Insert(ctx, jobs, st, job.TrainArgs{ProjectID: p.ID})
 }
 
