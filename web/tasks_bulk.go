@@ -10,6 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"concord/internal/app"
 	"concord/internal/auth"
 	"concord/internal/job"
 	"concord/internal/store"
@@ -134,9 +135,7 @@ func (s *Server) bulkTasks(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) bulkModel(w http.ResponseWriter, r *http.Request, p store.Project, action string, q store.TaskQuery, back string) error {
 	ctx := r.Context()
 	var args river.JobArgs
-	if action == "train" {
-		args = job.TrainArgs{ProjectID: p.ID, Query: q.DMQuery()}
-	} else {
+	if action == "prelabel" {
 		ms, err := s.store.ModelVersions(ctx, p.ID)
 		if err != nil {
 			return err
@@ -151,7 +150,13 @@ func (s *Server) bulkModel(w http.ResponseWriter, r *http.Request, p store.Proje
 		}
 	}
 	err := s.store.Transact(ctx, func(tx *store.Store) error {
-		if err := job.Insert(ctx, s.jobs, tx, args); err != nil {
+		var err error
+		if action == "train" {
+			err = app.TrainOn(ctx, tx, s.jobs, p, q.DMQuery())
+		} else {
+			err = job.Insert(ctx, s.jobs, tx, args)
+		}
+		if err != nil {
 			return err
 		}
 		u, _ := auth.UserFrom(ctx)

@@ -52,6 +52,12 @@ func Models(ctx context.Context, st *store.Store, p store.Project) ([]ModelInfo,
 // Train enqueues a training of p's model now ("Train now"); a project whose
 // config has nothing the in-house classifier learns is refused, saying so.
 func Train(ctx context.Context, st *store.Store, jobs *job.Client, p store.Project) error {
+	return TrainOn(ctx, st, jobs, p, "")
+}
+
+// TrainOn is Train on the labels of the tasks a Data Manager query selects
+// only (a task table selection; "": all of them).
+func TrainOn(ctx context.Context, st *store.Store, jobs *job.Client, p store.Project, query string) error {
 	cfg, err := labeling.ParseConfig(p.LabelConfig)
 	if err != nil {
 		return ErrInvalid("the project's label config is not set up: "+err.Error(), nil)
@@ -59,7 +65,7 @@ func Train(ctx context.Context, st *store.Store, jobs *job.Client, p store.Proje
 	if _, ok := classifier.For(cfg); !ok {
 		return ErrInvalid("the in-house model learns choices and labels on text, images and audio, and this project's label config has none of them; connect an ML backend to pre-label it", nil)
 	}
-	return job.Insert(ctx, jobs, st, job.TrainArgs{ProjectID: p.ID})
+	return job.Insert(ctx, jobs, st, job.TrainArgs{ProjectID: p.ID, Query: query})
 }
 
 // Activate makes a version of p's model the active one and enqueues its pre-labeling.
