@@ -46,6 +46,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	ml, _ := e.store.CreateMLBackend(ctx, p.ID, "http://127.0.0.1:1", "", "", 0)
+	pred, err := e.store.CreatePrediction(ctx, task.ID, "m", nil, json.RawMessage(`[]`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	hook, _ := e.store.CreateWebhook(ctx, p.ID, "http://127.0.0.1:1", "s", []string{"tasks.created"})
 
 	// fill puts the target project's ids into a route's path and query, and
@@ -62,6 +66,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			id = ml.ID
 		case strings.HasPrefix(path, "/webhooks/{id}"):
 			id = hook.ID
+		case strings.HasPrefix(path, "/predictions/{id}"):
+			id = pred.ID
 		}
 		r := strings.NewReplacer("{id}", fmt.Sprint(id), "{user_id}", fmt.Sprint(ann.ID), "{import_id}", fmt.Sprint(im.ID),
 			"{eid}", fmt.Sprint(ex.ID), "{version_id}", fmt.Sprint(mv.ID))

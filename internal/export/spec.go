@@ -33,12 +33,15 @@ type Spec struct {
 }
 
 // ParseSpec reads a Spec from query parameters (names in the README's Export
-// section): exportType, from, to, annotator, label, ground_truth, review_state, consensus,
+// section): exportType (or export_type), from, to, annotator, label, ground_truth, review_state, consensus,
 // predictions, download_all_tasks, skipped, pseudonymise, redact, media.
 // An error is the user's mistake, fit to show them.
 func ParseSpec(q url.Values) (Spec, error) {
 	var s Spec
 	kind := q.Get("exportType")
+	if kind == "" {
+		kind = q.Get("export_type") // Label Studio's current SDK spells it so
+	}
 	if kind == "" {
 		kind = q.Get("format")
 	}

@@ -21,6 +21,8 @@ type Project struct {
 	AgreementThreshold float64   `db:"agreement_threshold"`
 	MaxExtra           int       `db:"max_extra_annotators"`
 	CreatedBy          *int64    `db:"created_by"`
+	CreatorEmail       string    `db:"creator_email"` // "" when the creator's account is gone
+	CreatorName        string    `db:"creator_name"`
 	CreatedAt          time.Time `db:"created_at"`
 	UpdatedAt          time.Time `db:"updated_at"`
 	TaskCount          int64     `db:"task_count"`
@@ -60,7 +62,10 @@ type ProjectFields struct {
 
 const projectColumns = `p.id, p.title, p.description, p.label_config, p.expert_instruction,
 	p.maximum_annotations, p.sampling, p.lock_minutes, p.show_others, p.retrain_every, p.gold_rate, p.agreement_threshold, p.max_extra_annotators, p.created_by, p.created_at, p.updated_at,
-	p.task_count`
+	p.task_count, coalesce(cu.email, '') AS creator_email, coalesce(cu.name, '') AS creator_name`
+
+// projectFrom is the FROM of every project query: the project and its creator.
+const projectFrom = ` FROM projects p LEFT JOIN users cu ON cu.id = p.created_by`
 
 // CreateProject adds a project and makes its creator a manager of it.
 func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int64) (Project, error) {
@@ -93,7 +98,7 @@ func (s *Store) ProjectByID(ctx context.Context, id int64) (Project, error) {
 }
 
 func (s *Store) projectByID(ctx context.Context, id int64) (Project, error) {
-	return one[Project](s.db.Query(ctx, `SELECT `+projectColumns+` FROM projects p WHERE p.id = $1`, id))
+	return one[Project](s.db.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE p.id = $1`, id))
 }
 
 // ProjectForUser finds a project and the user's role in it ("" when not a member), in one query.
@@ -103,21 +108,21 @@ func (s *Store) ProjectForUser(ctx context.Context, id, userID int64) (Project, 
 		MemberRole string `db:"member_role"`
 	}
 	r, err := one[row](s.db.Query(ctx, `SELECT `+projectColumns+`, coalesce(m.role, '') AS member_role
-		FROM projects p LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
+		`+projectFrom+` LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
 		WHERE p.id = $1`, id, userID))
 	return r.Project, r.MemberRole, wrap("project for user", err)
 }
 
 // Projects lists every project, newest first.
 func (s *Store) Projects(ctx context.Context) ([]Project, error) {
-	ps, err := all[Project](s.db.Query(ctx, `SELECT `+projectColumns+` FROM projects p ORDER BY p.id DESC`))
+	ps, err := all[Project](s.db.Query(ctx, `SELECT `+projectColumns+projectFrom+` ORDER BY p.id DESC`))
 	return ps, wrap("projects", err)
 }
 
 // ProjectsOf lists the projects a user is a member of, newest first.
 func (s *Store) ProjectsOf(ctx context.Context, userID int64) ([]Project, error) {
 	ps, err := all[Project](s.db.Query(ctx, `
-		SELECT `+projectColumns+` FROM projects p
+		SELECT `+projectColumns+projectFrom+`
 		JOIN project_members m ON m.project_id = p.id AND m.user_id = $1
 		ORDER BY p.id DESC`, userID))
 	return ps, wrap("projects of user", err)

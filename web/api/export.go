@@ -114,7 +114,7 @@ type exportJSON struct {
 	ID          int64           `json:"id"`
 	Title       string          `json:"title"`
 	Project     int64           `json:"project"`
-	CreatedBy   *int64          `json:"created_by"`
+	CreatedBy   *userSimpleJSON `json:"created_by"`
 	Format      string          `json:"format"`
 	Options     json.RawMessage `json:"options"`
 	Status      string          `json:"status"`
@@ -140,7 +140,7 @@ var snapshotStatus = map[string]string{
 
 // toExportJSON shows an export.
 func toExportJSON(e store.Export) exportJSON {
-	out := exportJSON{ID: e.ID, Title: fmt.Sprintf("Export %d", e.ID), Project: e.ProjectID, CreatedBy: e.CreatedBy, Format: e.Format, Options: e.Options,
+	out := exportJSON{ID: e.ID, Title: fmt.Sprintf("Export %d", e.ID), Project: e.ProjectID, CreatedBy: userSimple(e.CreatedBy, e.CreatorEmail, e.CreatorName), Format: e.Format, Options: e.Options,
 		Status: snapshotStatus[e.Status], RowsDone: e.RowsDone, RowsTotal: e.RowsTotal, Size: e.Size, Error: e.Error,
 		CreatedAt: e.CreatedAt, FinishedAt: e.FinishedAt, ExpiresAt: e.ExpiresAt}
 	switch {
@@ -344,7 +344,11 @@ func (a *API) downloadExport(w http.ResponseWriter, r *http.Request) error {
 	var spec export.Spec
 	json.Unmarshal(e.Options, &spec)
 	as := spec
-	if k := r.URL.Query().Get("exportType"); k != "" {
+	k := r.URL.Query().Get("exportType")
+	if k == "" {
+		k = r.URL.Query().Get("export_type")
+	}
+	if k != "" {
 		if as, err = ExportSpec(url.Values{"exportType": {k}}, p); err != nil {
 			return err
 		}

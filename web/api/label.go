@@ -198,14 +198,33 @@ type annotationInput struct {
 	LeadTime     float64           `json:"lead_time"`
 	WasCancelled *bool             `json:"was_cancelled"`
 	SkipReason   string            `json:"skip_reason"`
+	GroundTruth  *bool             `json:"ground_truth"` // managers only, as Label Studio's review rules
+}
+
+// groundTruth checks the caller may change an annotation's ground truth from
+// was to want (nil: not asked): only a manager of the project may, as with
+// PATCH /api/annotations/{id}/ground-truth; sending the current value is no change.
+func (a *API) groundTruth(r *http.Request, p store.Project, was bool, want *bool) (bool, error) {
+	if want == nil || *want == was {
+		return was, nil
+	}
+	if _, err := a.project(r, p.ID, auth.ManageProject); err != nil {
+		if problem.From(err).Status == http.StatusForbidden {
+			return was, problem.New(http.StatusForbidden, "ground_truth: only a manager of this project may mark or unmark ground truth")
+		}
+		return was, err
+	}
+	return *want, nil
 }
 
 // checkResult validates result items against the project's config and the
-// task, answering 422 with one detail per problem.
+// task, answering 422 with one detail per problem; boxes a hair past the
+// image's edge are pulled onto it first (labeling.ClampBoxes).
 func (a *API) checkResult(r *http.Request, p store.Project, t store.Task, items []json.RawMessage, cancelled bool) (json.RawMessage, error) {
 	if items == nil {
 		items = []json.RawMessage{}
 	}
+	labeling.ClampBoxes(items)
 	raw, _ := json.Marshal(items)
 	results := make([]labeling.Result, len(items))
 	for i, it := range items {
@@ -264,6 +283,10 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	cancelled := in.WasCancelled != nil && *in.WasCancelled
+	gt, err := a.groundTruth(r, p, false, in.GroundTruth)
+	if err != nil {
+		return err
+	}
 	result, err := a.checkResult(r, p, t, in.Result, cancelled)
 	if err != nil {
 		return err
@@ -285,6 +308,12 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 		}, p.MaximumAnnotations)
 		if err != nil || !created {
 			return err
+		}
+		if gt {
+			if err := tx.SetGroundTruth(r.Context(), ann.ID, true); err != nil {
+				return err
+			}
+			ann.GroundTruth = true
 		}
 		return job.AfterAnnotation(r.Context(), a.jobs, tx, p, ann)
 	})
@@ -355,6 +384,10 @@ func (a *API) updateAnnotation(w http.ResponseWriter, r *http.Request) error {
 	if in.WasCancelled != nil {
 		cancelled = *in.WasCancelled
 	}
+	gt, err := a.groundTruth(r, p, ann.GroundTruth, in.GroundTruth)
+	if err != nil {
+		return err
+	}
 	result := ann.Result
 	if in.Result != nil || in.WasCancelled != nil {
 		t, err := a.store.TaskByID(r.Context(), ann.TaskID)
@@ -367,9 +400,16 @@ func (a *API) updateAnnotation(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = a.store.Transact(r.Context(), func(tx *store.Store) error {
 		var err error
+		was := ann.GroundTruth
 		ann, err = tx.EditAnnotation(r.Context(), ann.ID, store.AnnotationEdit{Result: result, LeadTime: max(in.LeadTime, 0), WasCancelled: cancelled}, p.MaximumAnnotations)
 		if err != nil {
 			return err
+		}
+		if gt != was {
+			if err := tx.SetGroundTruth(r.Context(), ann.ID, gt); err != nil {
+				return err
+			}
+			ann.GroundTruth = gt
 		}
 		if err := job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID); err != nil {
 			return err

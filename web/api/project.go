@@ -84,24 +84,24 @@ func CheckProject(f *store.ProjectFields) FieldErrors {
 
 // projectJSON is a project as Label Studio's API shows it.
 type projectJSON struct {
-	ID                 int64          `json:"id"`
-	Title              string         `json:"title"`
-	Description        string         `json:"description"`
-	LabelConfig        string         `json:"label_config"`
-	ParsedLabelConfig  map[string]any `json:"parsed_label_config"`
-	ExpertInstruction  string         `json:"expert_instruction"`
-	MaximumAnnotations int            `json:"maximum_annotations"`
-	Sampling           string         `json:"sampling"`
-	LockMinutes        int            `json:"lock_minutes"`
-	ShowOthers         bool           `json:"show_others_annotations"`
-	RetrainEvery       int            `json:"retrain_every"`
-	GoldRate           float64        `json:"gold_rate"`
-	AgreementThreshold float64        `json:"agreement_threshold"`
-	MaxExtra           int            `json:"max_extra_annotators"`
-	CreatedBy          *int64         `json:"created_by"`
-	CreatedAt          time.Time      `json:"created_at"`
-	UpdatedAt          time.Time      `json:"updated_at"`
-	TaskNumber         int64          `json:"task_number"`
+	ID                 int64           `json:"id"`
+	Title              string          `json:"title"`
+	Description        string          `json:"description"`
+	LabelConfig        string          `json:"label_config"`
+	ParsedLabelConfig  map[string]any  `json:"parsed_label_config"`
+	ExpertInstruction  string          `json:"expert_instruction"`
+	MaximumAnnotations int             `json:"maximum_annotations"`
+	Sampling           string          `json:"sampling"`
+	LockMinutes        int             `json:"lock_minutes"`
+	ShowOthers         bool            `json:"show_others_annotations"`
+	RetrainEvery       int             `json:"retrain_every"`
+	GoldRate           float64         `json:"gold_rate"`
+	AgreementThreshold float64         `json:"agreement_threshold"`
+	MaxExtra           int             `json:"max_extra_annotators"`
+	CreatedBy          *userSimpleJSON `json:"created_by"`
+	CreatedAt          time.Time       `json:"created_at"`
+	UpdatedAt          time.Time       `json:"updated_at"`
+	TaskNumber         int64           `json:"task_number"`
 }
 
 func toProjectJSON(p store.Project) projectJSON {
@@ -111,7 +111,7 @@ func toProjectJSON(p store.Project) projectJSON {
 		MaximumAnnotations: p.MaximumAnnotations, Sampling: samplingLabel[p.Sampling],
 		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers, RetrainEvery: p.RetrainEvery,
 		GoldRate: p.GoldRate, AgreementThreshold: p.AgreementThreshold, MaxExtra: p.MaxExtra,
-		CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, TaskNumber: p.TaskCount,
+		CreatedBy: userSimple(p.CreatedBy, p.CreatorEmail, p.CreatorName), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, TaskNumber: p.TaskCount,
 	}
 }
 
@@ -214,11 +214,30 @@ func (a *API) listProjects(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Label Studio pages projects with page and page_size and answers 404
+	// past the last page, where its clients stop; without page_size, all.
+	q := r.URL.Query()
+	size, err := intParam(q.Get("page_size"), max(len(ps), 1), 1, 1<<30, "page_size")
+	if err != nil {
+		return err
+	}
+	page, err := intParam(q.Get("page"), 1, 1, 1<<30, "page")
+	if err != nil {
+		return err
+	}
+	count := len(ps)
+	if from := (page - 1) * size; from < len(ps) {
+		ps = ps[from:min(from+size, len(ps))]
+	} else if page > 1 {
+		return problem.NotFound("page")
+	} else {
+		ps = nil
+	}
 	out := make([]projectJSON, len(ps))
 	for i, p := range ps {
 		out[i] = toProjectJSON(p)
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"count": len(out), "results": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"count": count, "results": out})
 }
 
 func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {

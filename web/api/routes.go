@@ -106,5 +106,8 @@ func (a *API) routes() []Route {
 
 		{"POST", "/predictions", auth.ProjectManager, a.createPrediction},
 		{"GET", "/predictions", auth.ProjectMember, a.listPredictions},
+		{"GET", "/predictions/{id}", auth.ProjectMember, a.getPrediction},
+		{"PATCH", "/predictions/{id}", auth.ProjectManager, a.updatePrediction},
+		{"DELETE", "/predictions/{id}", auth.ProjectManager, a.deletePrediction},
 	}
 }
