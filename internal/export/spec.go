@@ -30,11 +30,18 @@ type Spec struct {
 	Redact       bool        `json:"redact,omitempty"`
 	RawFormulas  bool        `json:"raw_formulas,omitempty"` // CSV/TSV cells as they are (see format.NeutraliseFormula)
 	Media        string      `json:"media,omitempty"`
+	// Which tasks, by their annotations: "", "only" or "exclude" (Label
+	// Studio's snapshot task_filter_options annotated, skipped, finished, reviewed).
+	TasksAnnotated string `json:"tasks_annotated,omitempty"`
+	TasksSkipped   string `json:"tasks_skipped,omitempty"`
+	TasksFinished  string `json:"tasks_finished,omitempty"`
+	TasksReviewed  string `json:"tasks_reviewed,omitempty"`
 }
 
 // ParseSpec reads a Spec from query parameters (names in the README's Export
 // section): exportType (or export_type), from, to, annotator, label, ground_truth, review_state, consensus,
-// predictions, download_all_tasks, skipped, pseudonymise, redact, media.
+// predictions, download_all_tasks, skipped, pseudonymise, redact, media,
+// tasks_annotated, tasks_skipped, tasks_finished, tasks_reviewed.
 // An error is the user's mistake, fit to show them.
 func ParseSpec(q url.Values) (Spec, error) {
 	var s Spec
@@ -112,6 +119,16 @@ func ParseSpec(q url.Values) (Spec, error) {
 	}
 	if s.Consensus != ConsensusNone && s.GroundTruth {
 		return s, fmt.Errorf("consensus and ground_truth exclude each other: ground truth is one annotation already")
+	}
+	for _, f := range []struct {
+		dst  *string
+		name string
+	}{{&s.TasksAnnotated, "tasks_annotated"}, {&s.TasksSkipped, "tasks_skipped"}, {&s.TasksFinished, "tasks_finished"}, {&s.TasksReviewed, "tasks_reviewed"}} {
+		switch *f.dst = q.Get(f.name); *f.dst {
+		case "", "only", "exclude":
+		default:
+			return s, fmt.Errorf("%s: %q: want only or exclude", f.name, *f.dst)
+		}
 	}
 	switch s.Media = q.Get("media"); s.Media {
 	case "", MediaKeep, MediaFilename, MediaURL:

@@ -28,7 +28,8 @@ const KeepExports = 24 * time.Hour
 // ExportFilter is the store's filter for what spec asks for.
 func ExportFilter(spec export.Spec, cfg *labeling.Config) store.ExportFilter {
 	f := store.ExportFilter{From: spec.From, To: spec.To, Annotators: spec.Annotators, Label: spec.Label,
-		GroundTruthOnly: spec.GroundTruth, ReviewState: spec.ReviewState, Skipped: spec.Skipped, AllTasks: spec.AllTasks, Predictions: spec.Predictions}
+		GroundTruthOnly: spec.GroundTruth, ReviewState: spec.ReviewState, Skipped: spec.Skipped, AllTasks: spec.AllTasks, Predictions: spec.Predictions,
+		Tasks: store.SnapshotTasks{Annotated: spec.TasksAnnotated, Skipped: spec.TasksSkipped, Finished: spec.TasksFinished, Reviewed: spec.TasksReviewed}}
 	if cfg != nil {
 		for _, o := range cfg.Objects {
 			f.Media = f.Media || o.Type == labeling.ObjectImage || o.Type == labeling.ObjectAudio

@@ -223,18 +223,47 @@ func (a *API) QueueExport(r *http.Request, p store.Project, spec export.Spec) (s
 // snapshotOptions turns the options of a Label Studio export snapshot
 // (title, serialization_options, task_filter_options,
 // annotation_filter_options) into Concord's export parameters, and refuses by
-// name those Concord cannot honour.
+// name those Concord cannot honour. As in Label Studio, a snapshot holds
+// every task unless its task filter says otherwise.
 func snapshotOptions(body map[string]any) (map[string]any, error) {
+	snapshot := false
+	for _, k := range []string{"title", "serialization_options", "task_filter_options", "annotation_filter_options"} {
+		_, has := body[k]
+		snapshot = snapshot || has
+	}
 	delete(body, "title")
 	delete(body, "serialization_options") // ids or objects: Concord writes completed_by as ids with e-mails
+	allTasks := snapshot
 	if tf, ok := body["task_filter_options"].(map[string]any); ok {
 		for k, v := range tf {
-			if v != nil && v != false && v != "" {
-				return nil, problem.Invalid(fmt.Sprintf("task_filter_options.%s: filtering a snapshot's tasks is not supported; export all tasks or use the export parameters", k), nil)
+			if v == nil || v == "" {
+				continue
+			}
+			switch k {
+			case "annotated", "skipped", "finished", "reviewed":
+				if v != store.TasksOnly && v != store.TasksExclude {
+					return nil, problem.Invalid(fmt.Sprintf("task_filter_options.%s: %v: want only, exclude or null", k, v), nil)
+				}
+				body["tasks_"+k] = v
+			case "only_with_annotations":
+				b, ok := v.(bool)
+				if !ok {
+					return nil, problem.Invalid(fmt.Sprintf("task_filter_options.only_with_annotations: %v: want true or false", v), nil)
+				}
+				allTasks = allTasks && !b
+			case "view":
+				return nil, problem.Invalid("task_filter_options.view: a snapshot of a saved Data Manager view is not supported; filter with annotated, skipped, finished, reviewed or only_with_annotations", nil)
+			default:
+				return nil, problem.Invalid(fmt.Sprintf("task_filter_options.%s: not an option; Label Studio's are view, annotated, skipped, finished, reviewed and only_with_annotations", k), nil)
 			}
 		}
+	} else if v, has := body["task_filter_options"]; has && v != nil {
+		return nil, problem.Invalid("task_filter_options: want an object", nil)
 	}
 	delete(body, "task_filter_options")
+	if _, given := body["download_all_tasks"]; !given && allTasks {
+		body["download_all_tasks"] = true
+	}
 	if af, ok := body["annotation_filter_options"].(map[string]any); ok {
 		usual, _ := af["usual"].(bool)
 		gt, _ := af["ground_truth"].(bool)
