@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -153,22 +152,7 @@ func (a *API) listPredictions(w http.ResponseWriter, r *http.Request) error {
 // which the caller may act on so; one of a project the caller cannot see is
 // not found.
 func (a *API) prediction(r *http.Request, act auth.Action) (store.Prediction, store.Project, error) {
-	id, err := idParam(r, "id")
-	if err != nil {
-		return store.Prediction{}, store.Project{}, err
-	}
-	pr, err := a.store.PredictionByID(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return pr, store.Project{}, problem.NotFound("prediction")
-	}
-	if err != nil {
-		return pr, store.Project{}, err
-	}
-	p, err := a.project(r, pr.ProjectID, act)
-	if pe := problem.From(err); err != nil && pe.Status == http.StatusNotFound {
-		return pr, p, problem.NotFound("prediction")
-	}
-	return pr, p, err
+	return inProject(a, r, act, "prediction", a.store.PredictionByID, func(p store.Prediction) int64 { return p.ProjectID })
 }
 
 // getPrediction answers GET /api/predictions/{id}.
