@@ -200,7 +200,7 @@ function mount(v) {
   const ann = V.lt.annotation;
   const head = h("div", { class: "task-head" },
     h("span", { class: "task-id", text: `Task #${V.task.id}` }),
-    ann && h("span", { class: "note", text: ann.review_state === "rejected" ? `A reviewer sent this back: ${ann.review_comment || "no comment"}. Fix it and submit again.` : ann.was_cancelled ? "You skipped this task. Submitting updates your annotation." : `Your submission of ${new Date(ann.created_at || Date.now()).toLocaleString()}: Ctrl+Enter updates it.` }),
+    ann && h("span", { class: "note", text: ann.review_state === "rejected" ? `A reviewer sent this back: ${(ann.review_comment || "no comment").replace(/[.!?\s]+$/, "")}. Fix it and submit again.` : ann.was_cancelled ? "You skipped this task. Submitting updates your annotation." : `Your submission of ${new Date(ann.created_at || Date.now()).toLocaleString()}: Ctrl+Enter updates it.` }),
     V.pred && h("span", { class: "note pred", text: `Pre-filled by model ${V.pred.model_version || "?"}${V.pred.score != null ? ` (${Number(V.pred.score).toFixed(2)})` : ""}: Ctrl+Enter accepts, any change edits.` }));
   root.append(head);
   const used = new Set();
