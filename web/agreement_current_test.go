@@ -107,7 +107,7 @@ func TestAgreementStaysCurrent(t *testing.T) {
 	wait("agreement of an imported annotated task", func() bool { return is(agreementOf(t2), 0) })
 
 	// Ground truth: ann's label of t2 becomes the reference: bob's gold accuracy is 0,
-	// and t2 has one ordinary annotation left to compare.
+	// and t2 is scored as bob against it: 0.
 	var annOfT2 int64
 	e.store.Pool.QueryRow(ctx, `SELECT a.id FROM annotations a JOIN users u ON u.id = a.completed_by WHERE a.task_id = $1 AND u.email = 'ann@x.org'`, t2).Scan(&annOfT2)
 	if code := e.call(tok["manager"], "PATCH", fmt.Sprintf("/api/annotations/%d/ground-truth", annOfT2), map[string]any{"ground_truth": true}, nil); code != 204 {
@@ -116,7 +116,7 @@ func TestAgreementStaysCurrent(t *testing.T) {
 	wait("gold accuracy after ground truth", func() bool {
 		for _, a := range rep.Annotators {
 			if a.GoldTasks == 1 && is(a.GoldAccuracy, 0) {
-				return agreementOf(t2) == nil
+				return is(agreementOf(t2), 0)
 			}
 		}
 		return false
