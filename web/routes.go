@@ -63,6 +63,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/projects/{id}/review/{task_id}", s.adapt(auth.ProjectManager, s.reviewTaskPage))
 			r.Post("/projects/{id}/review/{task_id}", s.adapt(auth.ProjectManager, s.reviewTaskPost))
 			r.Get("/projects/{id}/quality", s.adapt(auth.ProjectManager, s.qualityPage))
+			r.Post("/projects/{id}/quality/unpause", s.adapt(auth.ProjectManager, s.unpausePost))
 			r.Post("/projects/{id}/import", s.adapt(auth.ProjectManager, s.importFiles))
 			r.Get("/projects/{id}/export", s.adapt(auth.ProjectManager, s.exportPage))
 			r.Post("/projects/{id}/exports", s.adapt(auth.ProjectManager, s.queueExport))
