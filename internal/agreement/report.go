@@ -83,7 +83,7 @@ type AnnotatorStat struct {
 	ConsensusTasks int      `json:"consensus_tasks"` // tasks with a consensus of others behind agreement_with_consensus
 	GoldAccuracy   *float64 `json:"gold_accuracy"`
 	GoldTasks      int      `json:"gold_tasks"`
-	Reliability    *float64 `json:"reliability,omitempty"` // Dawid–Skene
+	Reliability    *float64 `json:"reliability,omitempty"` // Dawid–Skene, over their annotations; absent for one who shares no task
 }
 
 // PairStat is the agreement of two annotators on the tasks they share.

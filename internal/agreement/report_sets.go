@@ -130,6 +130,9 @@ func measureSets(c labeling.Control, tasks []Task, coder map[int64]int, users []
 		if n[i] > 0 {
 			stats[i].WithOthers = ptr(sum[i] / float64(n[i]))
 		}
+		if stats[i].Compared == 0 {
+			stats[i].Reliability = nil // Dawid–Skene learns nothing of an annotator who shares no task
+		}
 	}
 }
 
