@@ -18,23 +18,9 @@ func TestAgreementStaysCurrent(t *testing.T) {
 	t.Parallel()
 	e, p, tok := labelEnv(t, 2, 2, "ann", "bob")
 	ctx := t.Context()
-	var ids []int64
-	rows, _ := e.store.Pool.Query(ctx, `SELECT id FROM tasks WHERE project_id = $1 ORDER BY id`, p.ID)
-	for rows.Next() {
-		var id int64
-		rows.Scan(&id)
-		ids = append(ids, id)
-	}
+	ids := e.taskIDs(p.ID)
 	t0, t1 := ids[0], ids[1]
-	agreementOf := func(task int64) *float64 {
-		var out struct {
-			Agreement *float64 `json:"agreement"`
-		}
-		if code := e.call(tok["manager"], "GET", fmt.Sprintf("/api/tasks/%d/agreement", task), nil, &out); code != 200 {
-			t.Fatalf("task %d agreement: %d", task, code)
-		}
-		return out.Agreement
-	}
+	agreementOf := func(task int64) *float64 { return e.taskAgreement(tok["manager"], task) }
 	type report struct {
 		Tasks   int            `json:"tasks"`
 		Project map[string]any `json:"project"`

@@ -12,18 +12,11 @@ import (
 func goldPauseEnv(t *testing.T, n int) (*env, int64, map[string]string, []int64) {
 	t.Helper()
 	e, p, tok := labelEnv(t, n, 2, "ann")
-	ctx := t.Context()
 	if code := e.call(tok["manager"], "PATCH", fmt.Sprintf("/api/projects/%d", p.ID),
 		map[string]any{"gold_pause_window": 3, "gold_pause_threshold": 0.6, "gold_rate": 1}, nil); code != 200 {
 		t.Fatalf("turn the pause on: %d", code)
 	}
-	var tasks []int64
-	rows, _ := e.store.Pool.Query(ctx, `SELECT id FROM tasks WHERE project_id = $1 ORDER BY id`, p.ID)
-	for rows.Next() {
-		var id int64
-		rows.Scan(&id)
-		tasks = append(tasks, id)
-	}
+	tasks := e.taskIDs(p.ID)
 	for _, id := range tasks {
 		_, gt := e.submit(tok["manager"], id, fmt.Sprint("gt", id), map[string]any{"result": choice("Positive")})
 		if code := e.call(tok["manager"], "PATCH", fmt.Sprintf("/api/annotations/%d/ground-truth", gt), map[string]any{"ground_truth": true}, nil); code != 204 {

@@ -14,17 +14,9 @@ func TestGroundTruthDecidesRejectedExcluded(t *testing.T) {
 	t.Parallel()
 	e, p, tok := labelEnv(t, 2, 3, "ann", "bob", "cy")
 	ctx := t.Context()
-	var t0, t1 int64
-	e.store.Pool.QueryRow(ctx, `SELECT min(id), max(id) FROM tasks WHERE project_id = $1`, p.ID).Scan(&t0, &t1)
-	agreementOf := func(task int64) *float64 {
-		var out struct {
-			Agreement *float64 `json:"agreement"`
-		}
-		if code := e.call(tok["manager"], "GET", fmt.Sprintf("/api/tasks/%d/agreement", task), nil, &out); code != 200 {
-			t.Fatalf("task %d agreement: %d", task, code)
-		}
-		return out.Agreement
-	}
+	ids := e.taskIDs(p.ID)
+	t0, t1 := ids[0], ids[1]
+	agreementOf := func(task int64) *float64 { return e.taskAgreement(tok["manager"], task) }
 	type consensus struct {
 		Consensus []struct {
 			Method string         `json:"method"`

@@ -57,13 +57,7 @@ func boxReviewProject(t *testing.T) (*env, store.Project, []int64, []map[string]
 			t.Fatalf("import %s: %d %s", f.name, code, body)
 		}
 	}
-	var tasks []int64
-	rows, _ := e.store.Pool.Query(ctx, `SELECT id FROM tasks WHERE project_id = $1 ORDER BY id`, p.ID)
-	for rows.Next() {
-		var id int64
-		rows.Scan(&id)
-		tasks = append(tasks, id)
-	}
+	tasks := e.taskIDs(p.ID)
 	if len(tasks) != 2 {
 		t.Fatalf("%d tasks imported, want 2", len(tasks))
 	}
