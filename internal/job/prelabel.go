@@ -7,6 +7,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"concord/internal/classifier"
 	"concord/internal/labeling"
 	"concord/internal/media"
 	"concord/internal/store"
@@ -62,11 +63,11 @@ func (w *PrelabelWorker) Work(ctx context.Context, j *river.Job[PrelabelArgs]) e
 	if err != nil {
 		return nil
 	}
-	spec, ok := specFor(cfg)
-	if !ok || spec.kind != v.Kind || spec.control.Name != v.Control {
+	spec, ok := classifier.For(cfg)
+	if !ok || spec.Kind != v.Kind || spec.Control.Name != v.Control {
 		return nil // the config changed since the training
 	}
-	m, err := spec.load(v.Model)
+	m, err := spec.Load(v.Model)
 	if err != nil {
 		return err
 	}
@@ -81,14 +82,9 @@ func (w *PrelabelWorker) Work(ctx context.Context, j *river.Job[PrelabelArgs]) e
 		}
 		var batch []store.NewPrediction
 		for _, t := range tasks {
-			in, err := spec.readInput(ctx, w.blobs, t.Data)
+			res, score, err := spec.Predict(ctx, w.blobs, m, t.Data)
 			if err != nil {
-				continue
-			}
-			target, score := spec.predict(m, in)
-			res, err := spec.results(target, in.text)
-			if err != nil {
-				continue
+				continue // an unreadable file gets no prediction
 			}
 			batch = append(batch, store.NewPrediction{TaskID: t.ID, ModelVersion: v.Name(), Score: &score, Result: res})
 		}

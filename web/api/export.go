@@ -10,14 +10,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"concord/internal/auth"
 	"concord/internal/export"
 	"concord/internal/format"
-	"concord/internal/job"
 	"concord/internal/labeling"
 	"concord/internal/spool"
 	"concord/internal/store"
@@ -78,7 +76,7 @@ func (a *API) exportNow(w http.ResponseWriter, r *http.Request) error {
 	go func() {
 		bw := bufio.NewWriterSize(sp, 64<<10)
 		var err error
-		stats, err = job.Export(ctx, a.store, a.importer.Blobs, p, spec, bw, a.cfg.PublicURL(), nil)
+		stats, err = export.Project(ctx, a.store, a.importer.Blobs, p, spec, bw, a.cfg.PublicURL(), nil)
 		if err == nil {
 			err = bw.Flush()
 		}
@@ -157,7 +155,7 @@ func toExportJSON(e store.Export) exportJSON {
 
 // createExport answers POST /api/projects/{id}/exports: the same parameters
 // as the streamed export, as a JSON object (or in the query), run as a
-// background job whose file is kept for job.KeepExports.
+// background job whose file is kept for export.Keep.
 func (a *API) createExport(w http.ResponseWriter, r *http.Request) error {
 	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
@@ -180,44 +178,11 @@ func (a *API) createExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := a.QueueExport(r, p, spec)
+	e, err := a.exports.Queue(r.Context(), a.jobs, caller(r), p, spec, "api")
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusAccepted, toExportJSON(e))
-}
-
-// QueueExport records a background export and enqueues its job in one transaction.
-func (a *API) QueueExport(r *http.Request, p store.Project, spec export.Spec) (store.Export, error) {
-	ctx, u := r.Context(), caller(r)
-	opts, err := json.Marshal(spec)
-	if err != nil {
-		return store.Export{}, err
-	}
-	var e store.Export
-	err = a.store.Transact(ctx, func(tx *store.Store) error {
-		byUser, byProject, err := tx.ActiveExports(ctx, u.ID, p.ID)
-		switch {
-		case err != nil:
-			return err
-		case byUser >= QueuedExportsPerUser:
-			return problem.TooMany(fmt.Sprintf("you already have %d exports queued or running; wait for one to finish", byUser), exportRetryAfter)
-		case byProject >= QueuedExportsPerProject:
-			return problem.TooMany(fmt.Sprintf("this project already has %d exports queued or running; wait for one to finish", byProject), exportRetryAfter)
-		}
-		if e, err = tx.CreateExport(ctx, p.ID, u.ID, string(spec.Format), opts, ""); err != nil {
-			return err
-		}
-		e.FilePath = filepath.Join(a.cfg.DataDir, "exports", fmt.Sprintf("%d-%d%s", p.ID, e.ID, spec.Extension()))
-		if err := tx.SetExportPath(ctx, e.ID, e.FilePath); err != nil {
-			return err
-		}
-		return job.Insert(ctx, a.jobs, tx, job.ExportArgs{ExportID: e.ID, ProjectID: p.ID, BaseURL: a.cfg.PublicURL()})
-	})
-	if err != nil {
-		return e, err
-	}
-	return e, a.audit(r, store.AuditExportQueued, p.ID, map[string]any{"via": "api", "export": e.ID, "spec": spec})
 }
 
 // snapshotOptions turns the options of a Label Studio export snapshot
