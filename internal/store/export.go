@@ -68,7 +68,7 @@ const exportQuery = `
 	LEFT JOIN LATERAL (
 		SELECT json_agg(json_build_object('id', a.id, 'completed_by', a.completed_by, 'email', u.email,
 			'result', a.result, 'was_cancelled', a.was_cancelled, 'ground_truth', a.ground_truth,
-			'lead_time', a.lead_time, 'created_at', a.created_at) ORDER BY a.id) AS anns
+			'lead_time', a.lead_time, 'created_at', a.created_at, 'review_state', a.review_state) ORDER BY a.id) AS anns
 		FROM annotations a LEFT JOIN users u ON u.id = a.completed_by
 		WHERE a.task_id = t.id` + exportAnnotationFilter + `
 	) a ON true

@@ -20,6 +20,8 @@ type Project struct {
 	GoldRate           float64   `db:"gold_rate"`
 	AgreementThreshold float64   `db:"agreement_threshold"`
 	MaxExtra           int       `db:"max_extra_annotators"`
+	GoldPauseWindow    int       `db:"gold_pause_window"`
+	GoldPauseThreshold float64   `db:"gold_pause_threshold"`
 	CreatedBy          *int64    `db:"created_by"`
 	CreatorEmail       string    `db:"creator_email"` // "" when the creator's account is gone
 	CreatorName        string    `db:"creator_name"`
@@ -58,10 +60,12 @@ type ProjectFields struct {
 	GoldRate           float64 // share of served tasks that are gold (have ground truth), 0 to 1
 	AgreementThreshold float64 // a task under this agreement gets one more annotator…
 	MaxExtra           int     // …up to this many more
+	GoldPauseWindow    int     // pause an annotator whose accuracy on their last this many gold tasks (0: never)…
+	GoldPauseThreshold float64 // …is under this, 0 to 1
 }
 
 const projectColumns = `p.id, p.title, p.description, p.label_config, p.expert_instruction,
-	p.maximum_annotations, p.sampling, p.lock_minutes, p.show_others, p.retrain_every, p.gold_rate, p.agreement_threshold, p.max_extra_annotators, p.created_by, p.created_at, p.updated_at,
+	p.maximum_annotations, p.sampling, p.lock_minutes, p.show_others, p.retrain_every, p.gold_rate, p.agreement_threshold, p.max_extra_annotators, p.gold_pause_window, p.gold_pause_threshold, p.created_by, p.created_at, p.updated_at,
 	p.task_count, coalesce(cu.email, '') AS creator_email, coalesce(cu.name, '') AS creator_name`
 
 // projectFrom is the FROM of every project query: the project and its creator.
@@ -75,10 +79,12 @@ func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int6
 		var id int64
 		err := tx.db.QueryRow(ctx, `
 			INSERT INTO projects (title, description, label_config, expert_instruction, maximum_annotations, sampling,
-				lock_minutes, show_others, retrain_every, gold_rate, agreement_threshold, max_extra_annotators, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+				lock_minutes, show_others, retrain_every, gold_rate, agreement_threshold, max_extra_annotators, created_by,
+				gold_pause_window, gold_pause_threshold)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling,
-			f.LockMinutes, f.ShowOthers, f.RetrainEvery, f.GoldRate, f.AgreementThreshold, f.MaxExtra, creator).Scan(&id)
+			f.LockMinutes, f.ShowOthers, f.RetrainEvery, f.GoldRate, f.AgreementThreshold, f.MaxExtra, creator,
+			f.GoldPauseWindow, f.GoldPauseThreshold).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -136,10 +142,12 @@ func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (P
 		err := mustAffect(tx.db.Exec(ctx, `
 			UPDATE projects SET title = $2, description = $3, label_config = $4, expert_instruction = $5,
 				maximum_annotations = $6, sampling = $7, lock_minutes = $8, show_others = $9, retrain_every = $10,
-				gold_rate = $11, agreement_threshold = $12, max_extra_annotators = $13, updated_at = now()
+				gold_rate = $11, agreement_threshold = $12, max_extra_annotators = $13,
+				gold_pause_window = $14, gold_pause_threshold = $15, updated_at = now()
 			WHERE id = $1`,
 			id, f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling,
-			f.LockMinutes, f.ShowOthers, f.RetrainEvery, f.GoldRate, f.AgreementThreshold, f.MaxExtra))
+			f.LockMinutes, f.ShowOthers, f.RetrainEvery, f.GoldRate, f.AgreementThreshold, f.MaxExtra,
+			f.GoldPauseWindow, f.GoldPauseThreshold))
 		if err != nil {
 			return err
 		}

@@ -62,6 +62,9 @@ func (a *API) next(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
+	if errors.Is(err, store.ErrPaused) {
+		return a.paused(r, p)
+	}
 	if err != nil {
 		return err
 	}
@@ -300,6 +303,7 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 	}
 	var ann store.Annotation
 	var created bool
+	var pause *store.Pause
 	err = a.store.Transact(r.Context(), func(tx *store.Store) error {
 		var err error
 		ann, created, err = tx.Submit(r.Context(), store.Submission{
@@ -315,10 +319,16 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 			}
 			ann.GroundTruth = true
 		}
+		if pause, err = app.ScoreGold(r.Context(), tx, p, ann); err != nil {
+			return err
+		}
 		return job.AfterAnnotation(r.Context(), a.jobs, tx, p, ann)
 	})
 	if errors.Is(err, store.ErrAlreadyAnnotated) {
 		return problem.Conflict("you have already annotated this task: edit your annotation with PATCH /api/annotations/{id}")
+	}
+	if errors.Is(err, store.ErrPaused) {
+		return a.paused(r, p)
 	}
 	if err != nil {
 		return err
@@ -329,6 +339,12 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		data, _ := json.Marshal(map[string]int64{"task": t.ID, "completed_by": caller(r).ID})
 		a.notify(r.Context(), live.Event{Project: p.ID, Type: live.TypeAnnotationCreated, ID: ann.ID, Data: data})
+	}
+	if pause != nil {
+		a.log.Info("annotator paused for low gold accuracy", "project_id", p.ID, "user_id", pause.UserID,
+			"gold_accuracy", pause.Accuracy, "gold_tasks", pause.GoldTasks, "threshold", pause.Threshold)
+		data, _ := json.Marshal(map[string]any{"accuracy": pause.Accuracy, "gold_tasks": pause.GoldTasks, "threshold": pause.Threshold})
+		a.notify(r.Context(), live.Event{Project: p.ID, Type: live.TypeAnnotatorPaused, ID: pause.UserID, Data: data})
 	}
 	return writeJSON(w, status, toAnnotationJSON(ann))
 }

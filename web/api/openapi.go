@@ -40,6 +40,8 @@ var docs = map[string]doc{
 	"DELETE /projects/{id}":                             {"Delete a project with its tasks and labels", true},
 	"GET /projects/{id}/stats":                          {"Progress: tasks, completed, annotations today, per annotator", false},
 	"GET /projects/{id}/agreement":                      {"The latest agreement report: every control (figures, intervals, standard errors, undefined ones with the reason), labels, annotators, pairs, the last failure; ?control=C&metric=M answers one figure, 422 when it does not fit", false},
+	"GET /projects/{id}/pauses":                         {"Annotators paused for low accuracy on their last gold_pause_window gold tasks: accuracy, gold tasks, threshold, since when", false},
+	"DELETE /projects/{id}/pauses/{user_id}":            {"Unpause an annotator (audited); their earlier gold answers no longer count toward a new pause", false},
 	"GET /projects/{id}/annotators":                     {"Each annotator's throughput, lead time, agreement, gold accuracy, reliability", false},
 	"GET /projects/{id}/review":                         {"The review queue, lowest agreement first; filters state, label, annotator, from, to, page, page_size", false},
 	"GET /projects/{id}/models":                         {"The in-house model's versions with metrics", false},

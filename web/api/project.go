@@ -59,6 +59,14 @@ func CheckProject(f *store.ProjectFields) FieldErrors {
 	if f.AgreementThreshold < 0 || f.AgreementThreshold > 1 {
 		errs["agreement_threshold"] = "give an agreement threshold from 0 to 1"
 	}
+	if f.GoldPauseWindow < 0 || f.GoldPauseWindow > 1000 {
+		errs["gold_pause_window"] = "give a number of gold tasks from 0 (never pause) to 1000"
+	}
+	if f.GoldPauseThreshold < 0 || f.GoldPauseThreshold > 1 {
+		errs["gold_pause_threshold"] = "give a gold accuracy threshold from 0 to 1"
+	} else if f.GoldPauseWindow > 0 && f.GoldPauseThreshold == 0 {
+		errs["gold_pause_threshold"] = "give a gold accuracy threshold above 0, or a window of 0 to turn the pause off"
+	}
 	if f.MaxExtra < 0 || f.MaxExtra > 10 {
 		errs["max_extra_annotators"] = "give from 0 to 10 extra annotators"
 	}
@@ -98,6 +106,8 @@ type projectJSON struct {
 	GoldRate           float64         `json:"gold_rate"`
 	AgreementThreshold float64         `json:"agreement_threshold"`
 	MaxExtra           int             `json:"max_extra_annotators"`
+	GoldPauseWindow    int             `json:"gold_pause_window"`
+	GoldPauseThreshold float64         `json:"gold_pause_threshold"`
 	CreatedBy          *userSimpleJSON `json:"created_by"`
 	CreatedAt          time.Time       `json:"created_at"`
 	UpdatedAt          time.Time       `json:"updated_at"`
@@ -111,6 +121,7 @@ func toProjectJSON(p store.Project) projectJSON {
 		MaximumAnnotations: p.MaximumAnnotations, Sampling: samplingLabel[p.Sampling],
 		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers, RetrainEvery: p.RetrainEvery,
 		GoldRate: p.GoldRate, AgreementThreshold: p.AgreementThreshold, MaxExtra: p.MaxExtra,
+		GoldPauseWindow: p.GoldPauseWindow, GoldPauseThreshold: p.GoldPauseThreshold,
 		CreatedBy: userSimple(p.CreatedBy, p.CreatorEmail, p.CreatorName), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, TaskNumber: p.TaskCount,
 	}
 }
@@ -151,6 +162,8 @@ type projectInput struct {
 	GoldRate           *float64 `json:"gold_rate"`
 	AgreementThreshold *float64 `json:"agreement_threshold"`
 	MaxExtra           *int     `json:"max_extra_annotators"`
+	GoldPauseWindow    *int     `json:"gold_pause_window"`
+	GoldPauseThreshold *float64 `json:"gold_pause_threshold"`
 }
 
 // apply writes the fields present in in over f.
@@ -185,6 +198,12 @@ func (in projectInput) apply(f *store.ProjectFields) {
 	}
 	if in.MaxExtra != nil {
 		f.MaxExtra = *in.MaxExtra
+	}
+	if in.GoldPauseWindow != nil {
+		f.GoldPauseWindow = *in.GoldPauseWindow
+	}
+	if in.GoldPauseThreshold != nil {
+		f.GoldPauseThreshold = *in.GoldPauseThreshold
 	}
 }
 
@@ -308,6 +327,7 @@ func FieldsOf(p store.Project) store.ProjectFields {
 		ExpertInstruction: p.ExpertInstruction, MaximumAnnotations: p.MaximumAnnotations, Sampling: p.Sampling,
 		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers, RetrainEvery: p.RetrainEvery,
 		GoldRate: p.GoldRate, AgreementThreshold: p.AgreementThreshold, MaxExtra: p.MaxExtra,
+		GoldPauseWindow: p.GoldPauseWindow, GoldPauseThreshold: p.GoldPauseThreshold,
 	}
 }
 
