@@ -50,6 +50,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	ml, _ := e.store.CreateMLBackend(ctx, p.ID, "http://127.0.0.1:1", "", "", 0)
+	pred, err := e.store.CreatePrediction(ctx, task.ID, "m", nil, json.RawMessage(`[]`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	hook, _ := e.store.CreateWebhook(ctx, p.ID, "http://127.0.0.1:1", "s", []string{"tasks.created"})
 	view, err := e.store.CreateTaskView(ctx, p.ID, owner.ID, json.RawMessage(`{"title":"saved"}`))
 	if err != nil {
@@ -72,6 +76,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			id = hook.ID
 		case strings.HasPrefix(path, "/dm/views/{id}"):
 			id = view.ID
+		case strings.HasPrefix(path, "/predictions/{id}"):
+			id = pred.ID
 		}
 		r := strings.NewReplacer("{id}", fmt.Sprint(id), "{user_id}", fmt.Sprint(ann.ID), "{import_id}", fmt.Sprint(im.ID),
 			"{eid}", fmt.Sprint(ex.ID), "{version_id}", fmt.Sprint(mv.ID))

@@ -102,6 +102,7 @@ func (s *Server) Pages() []Page {
 		{"GET", "/projects/{id}/review/{task_id}", auth.ProjectManager, s.reviewTaskPage},
 		{"POST", "/projects/{id}/review/{task_id}", auth.ProjectManager, s.reviewTaskPost},
 		{"GET", "/projects/{id}/quality", auth.ProjectManager, s.qualityPage},
+		{"POST", "/projects/{id}/quality/unpause", auth.ProjectManager, s.unpausePost},
 		{"POST", "/projects/{id}/import", auth.ProjectManager, s.importFiles},
 		{"GET", "/projects/{id}/export", auth.ProjectManager, s.exportPage},
 		{"POST", "/projects/{id}/exports", auth.ProjectManager, s.queueExport},

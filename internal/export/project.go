@@ -27,6 +27,7 @@ const Keep = 24 * time.Hour
 func Filter(spec Spec, cfg *labeling.Config) store.ExportFilter {
 	f := store.ExportFilter{From: spec.From, To: spec.To, Annotators: spec.Annotators, Label: spec.Label,
 		GroundTruthOnly: spec.GroundTruth, ReviewState: spec.ReviewState, Skipped: spec.Skipped, AllTasks: spec.AllTasks, Predictions: spec.Predictions,
+		Tasks: store.SnapshotTasks{Annotated: spec.TasksAnnotated, Skipped: spec.TasksSkipped, Finished: spec.TasksFinished, Reviewed: spec.TasksReviewed},
 		Query: spec.Query}
 	if cfg != nil {
 		for _, o := range cfg.Objects {

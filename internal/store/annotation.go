@@ -86,7 +86,8 @@ var ErrAlreadyAnnotated = errors.New("you have already annotated this task")
 // A submission whose idempotency key was seen before returns the annotation it
 // made (created false). maxAnnotations is the project's annotators per task.
 // Called on a transaction's Store, it joins that transaction (to enqueue the
-// jobs a new annotation makes due with it).
+// jobs a new annotation makes due with it). A new annotation by an annotator
+// paused on the project for low gold accuracy is refused with ErrPaused.
 func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) (a Annotation, created bool, err error) {
 	var key *string
 	if sub.IdempotencyKey != "" {
@@ -108,6 +109,9 @@ func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) 
 		}
 		if err != nil {
 			return err
+		}
+		if err := checkPaused(ctx, tx, a.ProjectID, sub.UserID); err != nil {
+			return err // the insert is rolled back with the transaction
 		}
 		created = true
 		if !sub.WasCancelled {

@@ -15,13 +15,17 @@ import (
 // order. Rows taken by concurrent callers are skipped, never waited on.
 // ErrNotFound when nothing is left for this annotator.
 // Tasks in exclude are neither returned nor given up: the page asks for the
-// task after the one on screen, to have it ready.
+// task after the one on screen, to have it ready. ErrPaused when the
+// annotator is paused on the project for low gold accuracy.
 func (s *Store) NextTask(ctx context.Context, p Project, userID int64, exclude []int64) (Task, error) {
 	if exclude == nil {
 		exclude = []int64{}
 	}
 	var t Task
 	err := s.Transact(ctx, func(tx *Store) error {
+		if err := checkPaused(ctx, tx, p.ID, userID); err != nil {
+			return err
+		}
 		id, err := rejectedTask(ctx, tx, p.ID, userID, exclude)
 		if errors.Is(err, pgx.ErrNoRows) {
 			id, err = heldTask(ctx, tx, p.ID, userID, exclude)

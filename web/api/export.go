@@ -115,7 +115,7 @@ type exportJSON struct {
 	ID          int64           `json:"id"`
 	Title       string          `json:"title"`
 	Project     int64           `json:"project"`
-	CreatedBy   *int64          `json:"created_by"`
+	CreatedBy   *userSimpleJSON `json:"created_by"`
 	Format      string          `json:"format"`
 	Options     json.RawMessage `json:"options"`
 	Status      string          `json:"status"`
@@ -141,7 +141,7 @@ var snapshotStatus = map[string]string{
 
 // toExportJSON shows an export.
 func toExportJSON(e store.Export) exportJSON {
-	out := exportJSON{ID: e.ID, Title: fmt.Sprintf("Export %d", e.ID), Project: e.ProjectID, CreatedBy: e.CreatedBy, Format: e.Format, Options: e.Options,
+	out := exportJSON{ID: e.ID, Title: fmt.Sprintf("Export %d", e.ID), Project: e.ProjectID, CreatedBy: userSimple(e.CreatedBy, e.CreatorEmail, e.CreatorName), Format: e.Format, Options: e.Options,
 		Status: snapshotStatus[e.Status], RowsDone: e.RowsDone, RowsTotal: e.RowsTotal, Size: e.Size, Error: e.Error,
 		CreatedAt: e.CreatedAt, FinishedAt: e.FinishedAt, ExpiresAt: e.ExpiresAt}
 	switch {
@@ -191,18 +191,47 @@ func (a *API) createExport(w http.ResponseWriter, r *http.Request) error {
 // snapshotOptions turns the options of a Label Studio export snapshot
 // (title, serialization_options, task_filter_options,
 // annotation_filter_options) into Concord's export parameters, and refuses by
-// name those Concord cannot honour.
+// name those Concord cannot honour. As in Label Studio, a snapshot holds
+// every task unless its task filter says otherwise.
 func snapshotOptions(body map[string]any) (map[string]any, error) {
+	snapshot := false
+	for _, k := range []string{"title", "serialization_options", "task_filter_options", "annotation_filter_options"} {
+		_, has := body[k]
+		snapshot = snapshot || has
+	}
 	delete(body, "title")
 	delete(body, "serialization_options") // ids or objects: Concord writes completed_by as ids with e-mails
+	allTasks := snapshot
 	if tf, ok := body["task_filter_options"].(map[string]any); ok {
 		for k, v := range tf {
-			if v != nil && v != false && v != "" {
-				return nil, problem.Invalid(fmt.Sprintf("task_filter_options.%s: filtering a snapshot's tasks is not supported; export all tasks or use the export parameters", k), nil)
+			if v == nil || v == "" {
+				continue
+			}
+			switch k {
+			case "annotated", "skipped", "finished", "reviewed":
+				if v != store.TasksOnly && v != store.TasksExclude {
+					return nil, problem.Invalid(fmt.Sprintf("task_filter_options.%s: %v: want only, exclude or null", k, v), nil)
+				}
+				body["tasks_"+k] = v
+			case "only_with_annotations":
+				b, ok := v.(bool)
+				if !ok {
+					return nil, problem.Invalid(fmt.Sprintf("task_filter_options.only_with_annotations: %v: want true or false", v), nil)
+				}
+				allTasks = allTasks && !b
+			case "view":
+				return nil, problem.Invalid("task_filter_options.view: a snapshot of a saved Data Manager view is not supported; filter with annotated, skipped, finished, reviewed or only_with_annotations", nil)
+			default:
+				return nil, problem.Invalid(fmt.Sprintf("task_filter_options.%s: not an option; Label Studio's are view, annotated, skipped, finished, reviewed and only_with_annotations", k), nil)
 			}
 		}
+	} else if v, has := body["task_filter_options"]; has && v != nil {
+		return nil, problem.Invalid("task_filter_options: want an object", nil)
 	}
 	delete(body, "task_filter_options")
+	if _, given := body["download_all_tasks"]; !given && allTasks {
+		body["download_all_tasks"] = true
+	}
 	if af, ok := body["annotation_filter_options"].(map[string]any); ok {
 		usual, _ := af["usual"].(bool)
 		gt, _ := af["ground_truth"].(bool)
@@ -312,7 +341,11 @@ func (a *API) downloadExport(w http.ResponseWriter, r *http.Request) error {
 	var spec export.Spec
 	json.Unmarshal(e.Options, &spec)
 	as := spec
-	if k := r.URL.Query().Get("exportType"); k != "" {
+	k := r.URL.Query().Get("exportType")
+	if k == "" {
+		k = r.URL.Query().Get("export_type")
+	}
+	if k != "" {
 		if as, err = ExportSpec(url.Values{"exportType": {k}}, p); err != nil {
 			return err
 		}

@@ -95,6 +95,9 @@ func ReviewFix(p, t, a int64) string { return ReviewTask(p, t) + "?fix=" + id(a)
 // Quality is a project's quality dashboard.
 func Quality(p int64) string { return Project(p) + "/quality" }
 
+// Unpause is where the quality page's unpause forms post.
+func Unpause(p int64) string { return Quality(p) + "/unpause" }
+
 // Export is a project's export page.
 func Export(p int64) string { return Project(p) + "/export" }
 

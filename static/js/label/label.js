@@ -146,10 +146,15 @@ async function api(method, url, body, key) {
   }
 }
 async function json(r) { try { return await r.json(); } catch (e) { return {}; } }
+// getTask reads a task, null when none is left, or { paused } when the annotator is paused.
 async function getTask(url) {
   const r = await api("GET", url);
   if (r.status === 204) return null;
-  if (!r.ok) throw new Error((await json(r)).error || `HTTP ${r.status}`);
+  if (!r.ok) {
+    const a = await json(r);
+    if (r.status === 403 && a.details && a.details.paused) return { paused: a.error };
+    throw new Error(a.error || `HTTP ${r.status}`);
+  }
   return r.json();
 }
 const nextURL = () => `/api/projects/${S.project.id}/next`;
@@ -379,6 +384,7 @@ async function submit(skipReason) {
     const r = ann ? await api("PATCH", `/api/annotations/${ann.id}`, body)
       : await api("POST", `/api/tasks/${v.task.id}/annotations`, Object.assign(body, { was_cancelled: skipping, skip_reason: skipping ? skipReason : "" }), v.key);
     const a = await json(r);
+    if (r.status === 403 && a.details && a.details.paused) { v.key = null; busy = false; leave(); V = null; return paused(a.error); }
     if (r.status === 422) { v.key = null; busy = false; return showErrors(Array.isArray(a.details) && a.details.length ? a.details : [{ error: a.error || "refused" }]); }
     if (r.status === 409 && !ann) { // someone (I, in another tab) already labeled it: go on
       status(a.error || "Already annotated", true);
@@ -412,11 +418,12 @@ async function forward(v) {
   let lt;
   try { lt = nextP ? await nextP : undefined; } catch (e) { lt = undefined; }
   nextP = null;
-  if (lt === undefined || (lt && lt.task.id === v.task.id)) lt = await getTask(nextURL());
+  if (lt === undefined || (lt && lt.task && lt.task.id === v.task.id)) lt = await getTask(nextURL());
   show(lt, v.progress);
 }
 function show(lt, prog) {
   if (!lt) { leave(); V = null; return noMore(prog); }
+  if (lt.paused) { leave(); V = null; return paused(lt.paused); }
   const v = makeView(lt);
   const p = lt.progress;
   if (p && prog) { p.done_today = Math.max(p.done_today || 0, prog.done_today); p.remaining = Math.min(p.remaining ?? Infinity, prog.remaining); }
@@ -427,7 +434,7 @@ function show(lt, prog) {
 function prefetch(v) {
   // exclude= asks for a task other than the one on screen; a server that answers with the
   // task I hold anyway gets asked again after the submit.
-  const p = (nextP = getTask(`${nextURL()}?exclude=${v.task.id}`).then((lt) => (lt && lt.task.id === v.task.id ? undefined : lt)));
+  const p = (nextP = getTask(`${nextURL()}?exclude=${v.task.id}`).then((lt) => (lt && lt.task && lt.task.id === v.task.id ? undefined : lt)));
   p.catch(() => { if (nextP === p) nextP = null; });
 }
 function noMore(prog) {
@@ -464,6 +471,17 @@ function waitForWork() {
     status("New tasks arrived");
   };
   for (const t of workEvents) document.addEventListener("concord:" + t, again);
+}
+// paused tells an annotator paused for low gold accuracy why no task comes, instead of a task.
+function paused(msg) {
+  root.textContent = "";
+  root.append(h("div", { class: "done paused", id: "paused", role: "alert" }, h("h2", { text: "Paused" }),
+    h("p", { text: msg }),
+    h("p", {}, h("a", { href: `/projects/${S.project.id}` }, "Back to the project"))));
+  btn.submit.disabled = btn.skip.disabled = true;
+  infoEl.textContent = "";
+  status(msg, true);
+  root.focus();
 }
 async function openHistory(i) {
   const e = hist[i];
