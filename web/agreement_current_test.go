@@ -18,23 +18,9 @@ func TestAgreementStaysCurrent(t *testing.T) {
 	t.Parallel()
 	e, p, tok := labelEnv(t, 2, 2, "ann", "bob")
 	ctx := t.Context()
-	var ids []int64
-	rows, _ := e.store.Pool.Query(ctx, `SELECT id FROM tasks WHERE project_id = $1 ORDER BY id`, p.ID)
-	for rows.Next() {
-		var id int64
-		rows.Scan(&id)
-		ids = append(ids, id)
-	}
+	ids := e.taskIDs(p.ID)
 	t0, t1 := ids[0], ids[1]
-	agreementOf := func(task int64) *float64 {
-		var out struct {
-			Agreement *float64 `json:"agreement"`
-		}
-		if code := e.call(tok["manager"], "GET", fmt.Sprintf("/api/tasks/%d/agreement", task), nil, &out); code != 200 {
-			t.Fatalf("task %d agreement: %d", task, code)
-		}
-		return out.Agreement
-	}
+	agreementOf := func(task int64) *float64 { return e.taskAgreement(tok["manager"], task) }
 	type report struct {
 		Tasks   int            `json:"tasks"`
 		Project map[string]any `json:"project"`
@@ -107,7 +93,7 @@ func TestAgreementStaysCurrent(t *testing.T) {
 	wait("agreement of an imported annotated task", func() bool { return is(agreementOf(t2), 0) })
 
 	// Ground truth: ann's label of t2 becomes the reference: bob's gold accuracy is 0,
-	// and t2 has one ordinary annotation left to compare.
+	// and t2 is scored as bob against it: 0.
 	var annOfT2 int64
 	e.store.Pool.QueryRow(ctx, `SELECT a.id FROM annotations a JOIN users u ON u.id = a.completed_by WHERE a.task_id = $1 AND u.email = 'ann@x.org'`, t2).Scan(&annOfT2)
 	if code := e.call(tok["manager"], "PATCH", fmt.Sprintf("/api/annotations/%d/ground-truth", annOfT2), map[string]any{"ground_truth": true}, nil); code != 204 {
@@ -116,7 +102,7 @@ func TestAgreementStaysCurrent(t *testing.T) {
 	wait("gold accuracy after ground truth", func() bool {
 		for _, a := range rep.Annotators {
 			if a.GoldTasks == 1 && is(a.GoldAccuracy, 0) {
-				return agreementOf(t2) == nil
+				return is(agreementOf(t2), 0)
 			}
 		}
 		return false

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"concord/internal/app"
 	"concord/internal/store"
-	"concord/web/api"
 )
 
 // TestDraftsAreBounded: a draft is a list of result items of the project's
@@ -60,7 +60,7 @@ func TestQueuedExportsAreCapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Exports queued and never worked (no job): m has the user's cap, in another project.
-	for range api.QueuedExportsPerUser {
+	for range app.QueuedExportsPerUser {
 		if _, err := e.store.CreateExport(ctx, q.ID, m.ID, "JSON", nil, ""); err != nil {
 			t.Fatal(err)
 		}
@@ -84,12 +84,12 @@ func TestQueuedExportsAreCapped(t *testing.T) {
 		t.Fatalf("over the user's cap: %d (Retry-After %q), want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 	// Fill q to the project's cap: another manager of q is refused too.
-	for range api.QueuedExportsPerProject - api.QueuedExportsPerUser {
+	for range app.QueuedExportsPerProject - app.QueuedExportsPerUser {
 		if _, err := e.store.CreateExport(ctx, q.ID, 0, "JSON", nil, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	before += api.QueuedExportsPerProject - api.QueuedExportsPerUser
+	before += app.QueuedExportsPerProject - app.QueuedExportsPerUser
 	if resp := post(e.token(other), q.ID); resp.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("over the project's cap: %d, want 429", resp.StatusCode)
 	}

@@ -1,11 +1,13 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
 	"concord/internal/auth"
+	"concord/internal/export"
+	"concord/internal/format"
+	"concord/internal/labeling"
 	"concord/internal/store"
 	"concord/web/api"
 	"concord/web/link"
@@ -23,7 +25,15 @@ func (s *Server) exportPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, view.Export(s.page(r, "Export "+p.Title), p, es))
+	cfg, _ := labeling.ParseConfig(p.LabelConfig)
+	formats := make([]view.ExportChoice, len(view.ExportFormats))
+	for i, f := range view.ExportFormats {
+		formats[i] = view.ExportChoice{Kind: f[0], Text: f[1]}
+		if err := export.Fits(format.Kind(f[0]), cfg); err != nil {
+			formats[i].Unfit = err.Error()
+		}
+	}
+	return render(w, r, http.StatusOK, view.Export(s.page(r, "Export "+p.Title), p, formats, es))
 }
 
 // queueExport takes the export form: a background export, then back to the page.
@@ -38,12 +48,12 @@ func (s *Server) queueExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	spec, err := api.ExportSpec(r.PostForm, p)
 	if err == nil {
+		u, _ := auth.UserFrom(r.Context())
 		var e store.Export
-		e, err = s.api.QueueExport(r, p, spec)
+		e, err = s.exports.Queue(r.Context(), s.jobs, u, p, spec, "page")
 		id = e.ID
 	}
-	var pe *problem.Error
-	if errors.As(err, &pe) && pe.Status < 500 {
+	if pe := problem.From(err); err != nil && pe.Status < 500 {
 		s.flash(r, "Not exported: "+pe.Msg)
 		return seeOther(w, r, link.Export(p.ID))
 	}

@@ -48,3 +48,20 @@ func TestExportPage(t *testing.T) {
 		t.Errorf("annotator on the export page: %d, want 403", status)
 	}
 }
+
+// TestExportPageOffersFittingFormats: a format that cannot hold the project's
+// labels is shown disabled with the reason, so the form cannot lead to an
+// error answer (Download now used to open the API's raw JSON error).
+func TestExportPageOffersFittingFormats(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	mgr := e.user("manager@x.org", store.RoleManager)
+	p := e.project(mgr, "texts")
+	b := e.browser()
+	b.signIn(mgr.Email)
+	code, html := b.get(fmt.Sprintf("/projects/%d/export", p.ID))
+	if code != 200 || !strings.Contains(html, `<option value="JSON">`) || !strings.Contains(html, `<option value="COCO" disabled>`) ||
+		!strings.Contains(html, "COCO exports need a project whose config has &lt;RectangleLabels&gt; on an &lt;Image&gt;") {
+		t.Errorf("the export page of a text project (%d) does not disable COCO with its reason", code)
+	}
+}

@@ -19,8 +19,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"concord/internal/export"
 	"concord/internal/fixture"
-	"concord/internal/job"
 	"concord/internal/store"
 )
 
@@ -450,7 +450,7 @@ func TestExportJob(t *testing.T) {
 	// After its time the prune job deletes the file; the download is gone.
 	var path string
 	e.store.Pool.QueryRow(context.Background(), `UPDATE exports SET expires_at = now() - interval '1 second' WHERE id = $1 RETURNING file_path`, ex.ID).Scan(&path)
-	if n, err := job.PruneExports(context.Background(), e.store); err != nil || n != 1 {
+	if n, err := export.Prune(context.Background(), e.store); err != nil || n != 1 {
 		t.Fatalf("prune: %d, %v", n, err)
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {

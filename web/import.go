@@ -8,6 +8,7 @@ import (
 	"concord/internal/auth"
 	"concord/internal/store"
 	"concord/web/link"
+	"concord/web/upload"
 	"concord/web/view"
 )
 
@@ -26,7 +27,7 @@ func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	files, skip, err := s.api.Spool(w, r)
+	files, skip, err := upload.Spool(w, r, s.cfg)
 	if err != nil {
 		return err
 	}

@@ -32,9 +32,10 @@ func TestLabelStudioExportImport(t *testing.T) {
 		}
 		return p.ID
 	}
-	// The second task of email-annotator.json has boxes that run past the
-	// image's edge (x+width 100.43 %), which Concord refuses by name; the
-	// import skips it with skip_invalid=true.
+	// The second task of email-annotator.json has a box that runs well past
+	// the image's edge (y+height 101.57 %; its x+width 100.43 % alone would be
+	// pulled onto the edge), which Concord refuses by name; the import skips
+	// it with skip_invalid=true.
 	importFile := func(pid int64, file string) {
 		t.Helper()
 		body, err := os.ReadFile(fixture.Path(t, "labelstudio/"+file))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -45,7 +46,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.flash(r, fmt.Sprintf("%s is now a %s of this project.", m.Email, m.Role))
+	s.flash(r, fmt.Sprintf("%s is now %s %s of this project.", m.Email, article(m.Role), m.Role))
 	return seeOther(w, r, link.Members(p.ID))
 }
 
@@ -63,4 +64,12 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.flash(r, "Member removed.")
 	return seeOther(w, r, link.Members(p.ID))
+}
+
+// article is "an" before a vowel, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

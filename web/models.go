@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"concord/internal/app"
 	"concord/internal/auth"
 	"concord/web/link"
 	"concord/web/view"
@@ -18,7 +19,7 @@ func (s *Server) modelsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ms, err := s.api.Models(r, p)
+	ms, err := app.Models(r.Context(), s.store, p)
 	if err != nil {
 		return err
 	}
@@ -36,7 +37,11 @@ func (s *Server) trainNow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.api.Train(r, p); err != nil {
+	if err := app.Train(r.Context(), s.store, s.jobs, p); err != nil {
+		if ae, ok := app.As(err); ok && ae.Kind == app.Invalid {
+			s.flash(r, "Not trained: "+ae.Msg+".")
+			return seeOther(w, r, link.Models(p.ID))
+		}
 		return err
 	}
 	s.flash(r, "Training queued: the new version appears here when it is done.")
@@ -52,7 +57,7 @@ func (s *Server) activateModel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return notFound
 	}
-	if err := s.api.Activate(r, p, vid); err != nil {
+	if err := app.Activate(r.Context(), s.store, s.jobs, p, vid); err != nil {
 		return err
 	}
 	s.flash(r, "Version activated: its predictions are being written.")

@@ -77,6 +77,8 @@ func projectForm(r *http.Request) store.ProjectFields {
 		GoldRate:           num("gold_rate"),
 		AgreementThreshold: num("agreement_threshold"),
 		MaxExtra:           int(num("max_extra_annotators")),
+		GoldPauseWindow:    int(num("gold_pause_window")),
+		GoldPauseThreshold: num("gold_pause_threshold"),
 	}
 }
 

@@ -229,3 +229,21 @@ func readBody(resp *http.Response) string {
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
 }
+
+// TestMemberAddedMessage: the page says "is now an annotator", not "a annotator".
+func TestMemberAddedMessage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	mgr := e.user("manager@x.org", store.RoleManager)
+	e.user("ann@x.org", store.RoleAnnotator)
+	p := e.project(mgr, "members")
+	b := e.browser()
+	b.signIn(mgr.Email)
+	b.get(fmt.Sprintf("/projects/%d/members", p.ID))
+	if resp := b.post(fmt.Sprintf("/projects/%d/members", p.ID), url.Values{"email": {"ann@x.org"}, "role": {store.RoleAnnotator}}); resp.StatusCode != 303 {
+		t.Fatalf("add member: %d", resp.StatusCode)
+	}
+	if _, html := b.get(fmt.Sprintf("/projects/%d/members", p.ID)); !strings.Contains(html, "ann@x.org is now an annotator of this project.") {
+		t.Error("the members page does not say ann@x.org is now an annotator")
+	}
+}

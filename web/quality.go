@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"concord/internal/auth"
+	"concord/web/link"
+	"concord/web/problem"
 	"concord/web/view"
 )
 
@@ -64,7 +66,15 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := view.QualityData{Project: p, Tasks: stats.Tasks, Annotations: stats.Annotations}
+	d := view.QualityData{Project: p, Tasks: stats.Tasks, Annotations: stats.Annotations, CSRF: s.csrfToken(r)}
+	pauses, err := s.store.Pauses(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	for _, pa := range pauses {
+		d.Paused = append(d.Paused, view.PausedLine{UserID: pa.UserID, Email: pa.Email, Accuracy: fmt.Sprintf("%.3f", pa.Accuracy),
+			Threshold: fmt.Sprintf("%.3f", pa.Threshold), GoldTasks: pa.GoldTasks, Since: pa.PausedAt})
+	}
 	for _, c := range days {
 		d.PerDay = append(d.PerDay, view.Point{Label: c.Day.Format("Jan 2"), Value: float64(c.Count)})
 	}
@@ -106,7 +116,7 @@ func (s *Server) qualityPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Annotators = append(d.Annotators, view.AnnotatorLine{Email: email(a.UserID), Annotations: a.Annotations, Today: today[a.UserID],
 			MedianLead: fmt.Sprintf("%.1f s", a.MedianLeadTime), WithOthers: counted(a.WithOthers, a.Compared, "pair", "pairs"), WithConsensus: counted(a.WithConsensus, a.ConsensusTasks, "task", "tasks"),
-			Gold: gold, Reliability: fixed3(a.Reliability)})
+			Gold: gold, Reliability: counted(a.Reliability, a.Annotations, "annotation", "annotations")})
 		d.People = append(d.People, view.Person{ID: a.UserID, Email: email(a.UserID)})
 	}
 	sort.Slice(d.People, func(i, j int) bool { return d.People[i].Email < d.People[j].Email })
@@ -207,4 +217,21 @@ func counted(v *float64, n int, one, many string) string {
 		unit = one
 	}
 	return fmt.Sprintf("%.3f (%d %s)", *v, n, unit)
+}
+
+// unpausePost lets a paused annotator work again (the quality page's form).
+func (s *Server) unpausePost(w http.ResponseWriter, r *http.Request) error {
+	p, _, err := s.project(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	userID, err := strconv.ParseInt(r.PostFormValue("user_id"), 10, 64)
+	if err != nil || userID <= 0 {
+		return problem.Invalid("user_id: give the id of a paused annotator", nil)
+	}
+	if err := s.api.Unpause(r, p, userID); err != nil {
+		return err
+	}
+	s.flash(r, "Unpaused: they get tasks again.")
+	return seeOther(w, r, link.Quality(p.ID))
 }

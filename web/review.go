@@ -149,6 +149,11 @@ func (s *Server) renderReviewTask(w http.ResponseWriter, r *http.Request, p stor
 	}
 	anns := make([]reviewed, len(rows))
 	d := view.ReviewTaskData{Project: p, TaskID: t.ID, Error: errMsg, QueueURL: link.Review(p.ID)}
+	if next, err := s.nextToReview(r, p.ID, t.ID); err != nil {
+		return err
+	} else if next != 0 {
+		d.NextURL = link.ReviewTask(p.ID, next)
+	}
 	if ag != nil {
 		d.Agreement = fmt.Sprintf("%.3f", *ag)
 	}
@@ -190,8 +195,24 @@ func (s *Server) mediaOf(r *http.Request, data map[string]any) (map[string]store
 	return out, err
 }
 
-// reviewTaskPost applies a verdict from the task's forms: accept, reject (with
-// a comment), fix (the fix form's labels), or (un)mark ground truth.
+// nextToReview is the first task of the review queue (not reviewed yet,
+// lowest agreement first) other than the one on screen, 0 when none is left.
+func (s *Server) nextToReview(r *http.Request, projectID, current int64) (int64, error) {
+	items, err := s.store.ReviewQueue(r.Context(), projectID, store.ReviewFilter{Limit: 2})
+	if err != nil {
+		return 0, err
+	}
+	for _, it := range items {
+		if it.TaskID != current {
+			return it.TaskID, nil
+		}
+	}
+	return 0, nil
+}
+
+// reviewTaskPost applies a verdict from the task's forms: accept, accept and
+// go to the next task waiting for review, reject (with a comment), fix (the
+// fix form's labels), or (un)mark ground truth.
 func (s *Server) reviewTaskPost(w http.ResponseWriter, r *http.Request) error {
 	p, t, err := s.reviewTask(r)
 	if err != nil {
@@ -214,6 +235,10 @@ func (s *Server) reviewTaskPost(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	action, comment := r.PostFormValue("action"), strings.TrimSpace(r.PostFormValue("comment"))
+	andNext := action == "accept_next"
+	if andNext {
+		action = store.ReviewAccept
+	}
 	var msg string
 	switch action {
 	case "ground_truth", "unset_ground_truth":
@@ -251,7 +276,19 @@ func (s *Server) reviewTaskPost(w http.ResponseWriter, r *http.Request) error {
 			store.ReviewFix:    "Fixed and accepted: your labels are the task's ground truth.",
 		}[action]
 	default:
-		return problem.Invalid("action must be accept, reject, fix, ground_truth or unset_ground_truth", nil)
+		return problem.Invalid("action must be accept, accept_next, reject, fix, ground_truth or unset_ground_truth", nil)
+	}
+	if andNext {
+		next, err := s.nextToReview(r, p.ID, t.ID)
+		if err != nil {
+			return err
+		}
+		if next == 0 {
+			s.flash(r, msg+" No task is left to review.")
+			return seeOther(w, r, link.Review(p.ID))
+		}
+		s.flash(r, fmt.Sprintf("%s Next: task #%d.", msg, next))
+		return seeOther(w, r, link.ReviewTask(p.ID, next))
 	}
 	s.flash(r, msg)
 	return seeOther(w, r, link.ReviewTask(p.ID, t.ID))

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"concord/internal/agreement"
 	"concord/internal/labeling"
 	"concord/internal/store"
 	"concord/web/link"
@@ -87,8 +88,11 @@ func sideBySide(cfg *labeling.Config, data map[string]any, media map[string]stor
 	return objs, tables, others
 }
 
-// region is a span, box or audio region of one annotation, for comparing.
+// region is a span, box or audio region of one annotation; it differs when
+// some other annotation has no region matching it in the one-to-one matching
+// that agreement scores (agreement.Unmatched).
 type region struct {
+	differs               bool
 	ann                   int // index in live
 	label                 string
 	start, end            float64
@@ -100,73 +104,38 @@ type region struct {
 func regionsOf(cfg *labeling.Config, obj string, live []reviewed) [][]region {
 	out := make([][]region, len(live))
 	for i, a := range live {
-		for _, r := range a.Results {
+		unmatched := map[string][]bool{} // per control: a's results that some other annotation lacks
+		for _, c := range cfg.Controls {
+			if c.ToName != obj {
+				continue
+			}
+			un := make([]bool, len(a.Results))
+			for j, o := range live {
+				if j != i {
+					for k, u := range agreement.Unmatched(c, a.Results, o.Results) {
+						un[k] = un[k] || u
+					}
+				}
+			}
+			unmatched[c.Name] = un
+		}
+		for k, r := range a.Results {
 			c, ok := cfg.Control(r.FromName)
 			if !ok || c.ToName != obj {
 				continue
 			}
+			differs := unmatched[c.Name][k]
 			switch {
 			case c.Type == labeling.TypeRectangleLabels:
-				out[i] = append(out[i], region{ann: i, label: strings.Join(r.Value.RectangleLabels, ", "), box: true,
+				out[i] = append(out[i], region{ann: i, label: strings.Join(r.Value.RectangleLabels, ", "), box: true, differs: differs,
 					x: r.Value.X, y: r.Value.Y, width: r.Value.Width, height: r.Value.Height, id: r.ID, controlName: c.Name})
 			case c.Type == labeling.TypeLabels && r.Value.Start != nil && r.Value.End != nil:
 				out[i] = append(out[i], region{ann: i, label: strings.Join(r.Value.Labels, ", "), start: *r.Value.Start, end: *r.Value.End,
-					id: r.ID, text: r.Value.Text, controlName: c.Name})
+					differs: differs, id: r.ID, text: r.Value.Text, controlName: c.Name})
 			}
 		}
 	}
 	return out
-}
-
-// differs says whether some other annotation has no region matching r: the
-// same label and, for text spans, the same offsets; for boxes and audio
-// regions an IoU of at least 0.5.
-func differs(r region, all [][]region, exact bool) bool {
-	for j, rs := range all {
-		if j == r.ann {
-			continue
-		}
-		found := false
-		for _, o := range rs {
-			if o.label != r.label {
-				continue
-			}
-			switch {
-			case r.box:
-				found = boxIoU(r, o) >= 0.5
-			case exact:
-				found = o.start == r.start && o.end == r.end
-			default:
-				found = spanIoU(r, o) >= 0.5
-			}
-			if found {
-				break
-			}
-		}
-		if !found {
-			return true
-		}
-	}
-	return false
-}
-
-func spanIoU(a, b region) float64 {
-	inter := math.Min(a.end, b.end) - math.Max(a.start, b.start)
-	union := math.Max(a.end, b.end) - math.Min(a.start, b.start)
-	if inter <= 0 || union <= 0 {
-		return 0
-	}
-	return inter / union
-}
-
-func boxIoU(a, b region) float64 {
-	w := math.Min(a.x+a.width, b.x+b.width) - math.Max(a.x, b.x)
-	h := math.Min(a.y+a.height, b.y+b.height) - math.Max(a.y, b.y)
-	if w <= 0 || h <= 0 {
-		return 0
-	}
-	inter := w * h
-	return inter / (a.width*a.height + b.width*b.height - inter)
 }
 
 // textView splits the text at every span edge; each piece carries the spans
@@ -182,23 +151,18 @@ func textView(cfg *labeling.Config, o labeling.Object, raw any, live []reviewed)
 	all := regionsOf(cfg, o.Name, live)
 	tv := &view.TextView{}
 	cuts := map[int]bool{0: true, len(u): true}
-	type span struct {
-		region
-		differs bool
-	}
-	var spans []span
+	var spans []region
 	for _, rs := range all {
 		for _, r := range rs {
 			r.start, r.end = math.Max(0, math.Min(n, r.start)), math.Max(0, math.Min(n, r.end))
 			if r.end <= r.start {
 				continue
 			}
-			sp := span{r, differs(r, all, true)}
-			spans = append(spans, sp)
+			spans = append(spans, r)
 			cuts[int(r.start)], cuts[int(r.end)] = true, true
 			a := live[r.ann]
 			tv.Spans = append(tv.Spans, view.SpanLine{N: a.N, Class: a.class(), Email: a.who(), Label: r.label,
-				Text: string(utf16.Decode(u[int(r.start):int(r.end)])), Start: int(r.start), End: int(r.end), Differs: sp.differs})
+				Text: string(utf16.Decode(u[int(r.start):int(r.end)])), Start: int(r.start), End: int(r.end), Differs: r.differs})
 		}
 	}
 	at := make([]int, 0, len(cuts))
@@ -255,7 +219,7 @@ func imageView(cfg *labeling.Config, o labeling.Object, src string, m store.Medi
 			a := live[r.ann]
 			iv.Boxes = append(iv.Boxes, view.BoxMark{N: a.N, Class: a.class(), Email: a.who(), Label: r.label,
 				X: r.x * iv.W / 100, Y: r.y * iv.H / 100, W: r.width * iv.W / 100, H: r.height * iv.H / 100,
-				Pct: fmt.Sprintf("%.1f%%, %.1f%% · %.1f×%.1f%%", r.x, r.y, r.width, r.height), Differs: differs(r, all, false)})
+				Pct: fmt.Sprintf("%.1f%%, %.1f%% · %.1f×%.1f%%", r.x, r.y, r.width, r.height), Differs: r.differs})
 		}
 	}
 	return iv
@@ -281,7 +245,7 @@ func audioView(cfg *labeling.Config, o labeling.Object, src string, m store.Medi
 			av.Duration = math.Max(av.Duration, r.end)
 			a := live[r.ann]
 			av.Regions = append(av.Regions, view.RegionMark{N: a.N, Class: a.class(), Email: a.who(), Label: r.label,
-				Start: r.start, End: r.end, Differs: differs(r, all, false), Lane: r.ann})
+				Start: r.start, End: r.end, Differs: r.differs, Lane: r.ann})
 		}
 	}
 	if av.Duration <= 0 {

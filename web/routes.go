@@ -12,8 +12,9 @@ import (
 	"concord/web/problem"
 )
 
-// Handler is every URL Concord serves, in one table. Each page declares its
-// audience (auth.Audience), which adapt enforces before the handler runs.
+// Handler is every URL Concord serves: the pages' table (Pages), the API's
+// (web/api/routes.go) and the few around them. Each declares its audience
+// (auth.Audience), which adapt enforces before the handler runs.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.deadlines, middleware.RequestID, s.logRequests, s.metrics.observe, s.recoverPanics, s.securityHeaders,
@@ -37,47 +38,9 @@ func (s *Server) Handler() http.Handler {
 		r.Group(func(r chi.Router) {
 			r.Use(s.requirePageUser)
 			r.Get("/", http.RedirectHandler("/projects", http.StatusSeeOther).ServeHTTP)
-			r.Get("/projects", s.adapt(auth.SignedIn, s.projectsPage))
-			r.Get("/projects/new", s.adapt(auth.Creator, s.newProjectPage))
-			r.Post("/projects", s.adapt(auth.Creator, s.createProject))
-			r.Get("/projects/{id}", s.adapt(auth.ProjectMember, s.projectPage))
-			r.Get("/projects/{id}/settings", s.adapt(auth.ProjectManager, s.projectSettingsPage))
-			r.Post("/projects/{id}/settings", s.adapt(auth.ProjectManager, s.updateProject))
-			r.Post("/projects/{id}/delete", s.adapt(auth.ProjectManager, s.deleteProject))
-			r.Get("/projects/{id}/members", s.adapt(auth.ProjectManager, s.membersPage))
-			r.Post("/projects/{id}/members", s.adapt(auth.ProjectManager, s.addMember))
-			r.Post("/projects/{id}/members/{user_id}/delete", s.adapt(auth.ProjectManager, s.removeMember))
-			r.Post("/projects/{id}/invitations", s.adapt(auth.ProjectManager, s.invite))
-			r.Get("/invite/{token}", s.adapt(auth.SignedIn, s.invitationPage))
-			r.Post("/invite/{token}", s.adapt(auth.SignedIn, s.acceptInvitation))
-			r.Get("/projects/{id}/label", s.adapt(auth.ProjectMember, s.labelPage))
-			r.Get("/projects/{id}/import", s.adapt(auth.ProjectManager, s.importPage))
-			r.Get("/projects/{id}/jobs", s.adapt(auth.ProjectManager, s.jobsPage))
-			r.Get("/projects/{id}/models", s.adapt(auth.ProjectManager, s.modelsPage))
-			r.Post("/projects/{id}/models/train", s.adapt(auth.ProjectManager, s.trainNow))
-			r.Post("/projects/{id}/models/{version_id}/activate", s.adapt(auth.ProjectManager, s.activateModel))
-			r.Get("/projects/{id}/tasks", s.adapt(auth.ProjectManager, s.tasksPage))
-			r.Post("/projects/{id}/tasks/bulk", s.adapt(auth.ProjectManager, s.bulkTasks))
-			r.Get("/projects/{id}/tasks/{task_id}", s.adapt(auth.ProjectManager, s.taskDetailPage))
-			r.Get("/projects/{id}/review", s.adapt(auth.ProjectManager, s.reviewPage))
-			r.Get("/projects/{id}/review/{task_id}", s.adapt(auth.ProjectManager, s.reviewTaskPage))
-			r.Post("/projects/{id}/review/{task_id}", s.adapt(auth.ProjectManager, s.reviewTaskPost))
-			r.Get("/projects/{id}/quality", s.adapt(auth.ProjectManager, s.qualityPage))
-			r.Post("/projects/{id}/import", s.adapt(auth.ProjectManager, s.importFiles))
-			r.Get("/projects/{id}/export", s.adapt(auth.ProjectManager, s.exportPage))
-			r.Post("/projects/{id}/exports", s.adapt(auth.ProjectManager, s.queueExport))
-			r.Get("/media/{hash}", s.adapt(auth.SignedIn, s.mediaFile))
-			r.Get("/media/{hash}/peaks", s.adapt(auth.SignedIn, s.mediaPeaks))
-			r.Get("/projects/{id}/webhooks", s.adapt(auth.ProjectManager, s.webhooksPage))
-			r.Post("/projects/{id}/webhooks", s.adapt(auth.ProjectManager, s.addWebhook))
-			r.Post("/projects/{id}/webhooks/{webhook_id}/delete", s.adapt(auth.ProjectManager, s.deleteWebhook))
-			r.Get("/admin/users", s.adapt(auth.Admin, s.usersPage))
-			r.Post("/admin/users", s.adapt(auth.Admin, s.createUser))
-			r.Post("/admin/users/{user_id}/{action}", s.adapt(auth.Admin, s.userAction))
-			r.Get("/account", s.adapt(auth.SignedIn, s.accountPage))
-			r.Post("/account/tokens", s.adapt(auth.SignedIn, s.createToken))
-			r.Post("/account/tokens/{id}/revoke", s.adapt(auth.SignedIn, s.revokeToken))
-			r.Post("/account/password", s.adapt(auth.SignedIn, s.changePassword))
+			for _, p := range s.Pages() {
+				r.Method(p.Method, p.Path, s.adapt(p.Who, p.Handler))
+			}
 		})
 
 		// Live events over a websocket, for signed-in users or API tokens.
@@ -95,4 +58,65 @@ func (s *Server) Handler() http.Handler {
 		return notFound
 	}))).ServeHTTP)
 	return r
+}
+
+// Page is a browser page's URL, its audience and its handler.
+type Page struct {
+	Method  string
+	Path    string
+	Who     auth.Audience
+	Handler func(http.ResponseWriter, *http.Request) error
+}
+
+// Pages is every page for signed-in users, in one table: each declares its
+// audience, which TestPageAuthorizationMatrix checks.
+func (s *Server) Pages() []Page {
+	return []Page{
+		{"GET", "/projects", auth.SignedIn, s.projectsPage},
+		{"GET", "/projects/new", auth.Creator, s.newProjectPage},
+		{"POST", "/projects", auth.Creator, s.createProject},
+		{"GET", "/projects/{id}", auth.ProjectMember, s.projectPage},
+		{"GET", "/projects/{id}/settings", auth.ProjectManager, s.projectSettingsPage},
+		{"POST", "/projects/{id}/settings", auth.ProjectManager, s.updateProject},
+		{"POST", "/projects/{id}/delete", auth.ProjectManager, s.deleteProject},
+		{"GET", "/projects/{id}/members", auth.ProjectManager, s.membersPage},
+		{"POST", "/projects/{id}/members", auth.ProjectManager, s.addMember},
+		{"POST", "/projects/{id}/members/{user_id}/delete", auth.ProjectManager, s.removeMember},
+		{"POST", "/projects/{id}/invitations", auth.ProjectManager, s.invite},
+		{"GET", "/invite/{token}", auth.SignedIn, s.invitationPage},
+		{"POST", "/invite/{token}", auth.SignedIn, s.acceptInvitation},
+		{"GET", "/projects/{id}/label", auth.ProjectMember, s.labelPage},
+		{"GET", "/projects/{id}/import", auth.ProjectManager, s.importPage},
+		{"GET", "/projects/{id}/jobs", auth.ProjectManager, s.jobsPage},
+		{"GET", "/projects/{id}/models", auth.ProjectManager, s.modelsPage},
+		{"POST", "/projects/{id}/models/train", auth.ProjectManager, s.trainNow},
+		{"POST", "/projects/{id}/models/{version_id}/activate", auth.ProjectManager, s.activateModel},
+		{"GET", "/projects/{id}/tasks", auth.ProjectManager, s.tasksPage},
+		{"POST", "/projects/{id}/tasks/bulk", auth.ProjectManager, s.bulkTasks},
+		{"POST", "/projects/{id}/tasks/views", auth.ProjectManager, s.createView},
+		{"POST", "/projects/{id}/tasks/views/{view_id}", auth.ProjectManager, s.updateView},
+		{"POST", "/projects/{id}/tasks/views/{view_id}/delete", auth.ProjectManager, s.deleteView},
+		{"POST", "/projects/{id}/tasks/columns", auth.ProjectManager, s.saveColumns},
+		{"GET", "/projects/{id}/tasks/{task_id}", auth.ProjectManager, s.taskDetailPage},
+		{"GET", "/projects/{id}/review", auth.ProjectManager, s.reviewPage},
+		{"GET", "/projects/{id}/review/{task_id}", auth.ProjectManager, s.reviewTaskPage},
+		{"POST", "/projects/{id}/review/{task_id}", auth.ProjectManager, s.reviewTaskPost},
+		{"GET", "/projects/{id}/quality", auth.ProjectManager, s.qualityPage},
+		{"POST", "/projects/{id}/quality/unpause", auth.ProjectManager, s.unpausePost},
+		{"POST", "/projects/{id}/import", auth.ProjectManager, s.importFiles},
+		{"GET", "/projects/{id}/export", auth.ProjectManager, s.exportPage},
+		{"POST", "/projects/{id}/exports", auth.ProjectManager, s.queueExport},
+		{"GET", "/media/{hash}", auth.SignedIn, s.mediaFile},
+		{"GET", "/media/{hash}/peaks", auth.SignedIn, s.mediaPeaks},
+		{"GET", "/projects/{id}/webhooks", auth.ProjectManager, s.webhooksPage},
+		{"POST", "/projects/{id}/webhooks", auth.ProjectManager, s.addWebhook},
+		{"POST", "/projects/{id}/webhooks/{webhook_id}/delete", auth.ProjectManager, s.deleteWebhook},
+		{"GET", "/admin/users", auth.Admin, s.usersPage},
+		{"POST", "/admin/users", auth.Admin, s.createUser},
+		{"POST", "/admin/users/{user_id}/{action}", auth.Admin, s.userAction},
+		{"GET", "/account", auth.SignedIn, s.accountPage},
+		{"POST", "/account/tokens", auth.SignedIn, s.createToken},
+		{"POST", "/account/tokens/{id}/revoke", auth.SignedIn, s.revokeToken},
+		{"POST", "/account/password", auth.SignedIn, s.changePassword},
+	}
 }

@@ -39,6 +39,7 @@ type Server struct {
 	sessions    *scs.SessionManager
 	api         *api.API
 	imports     *app.Imports
+	exports     *app.Exports
 	jobs        *job.Client
 	blobs       media.Blobs
 	hub         *live.Hub
@@ -71,6 +72,7 @@ func New(d Deps) *Server {
 		sessions:    sm,
 		api:         api.New(cfg, st, d.Importer, d.Jobs, log),
 		imports:     app.NewImports(cfg, st, d.Importer),
+		exports:     app.NewExports(cfg, st),
 		jobs:        d.Jobs,
 		blobs:       d.Importer.Blobs,
 		hub:         d.Hub,

@@ -145,6 +145,9 @@ func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := view.TaskTableData{Project: p, Search: q.Search, Conj: q.Conjunction, Sort: q.Order.Column, Desc: q.Order.Desc,
 		Count: count.String(), Columns: store.ColumnNames(), View: withParam(form, "after", "").Encode()}
+	if err := s.tableViews(r, p.ID, form, &d); err != nil {
+		return err
+	}
 	for i, f := range q.Filters {
 		d.Filters = append(d.Filters, view.TableFilter{Column: f.Column, Op: f.Operator, Value: form["v"][i]})
 	}
@@ -172,6 +175,9 @@ func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, m := range ms {
 		d.Annotators = append(d.Annotators, view.Person{ID: m.UserID, Email: m.Email})
+	}
+	if d.Bulk, err = s.store.BulkActions(ctx, p.ID, 5); err != nil {
+		return err
 	}
 	return render(w, r, http.StatusOK, view.TaskTable(s.page(r, "Tasks of "+p.Title), d))
 }
@@ -265,6 +271,12 @@ func (s *Server) taskDetailPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(here) == 1 {
 		d.Row = tableRow(here[0], extras[id])
+	}
+	if d.Drafts, err = s.store.TaskDrafts(ctx, p.ID, id); err != nil {
+		return err
+	}
+	if d.History, err = s.store.TaskHistory(ctx, p.ID, id); err != nil {
+		return err
 	}
 	return render(w, r, http.StatusOK, view.TaskDetail(s.page(r, fmt.Sprintf("Task #%d", id)), d))
 }

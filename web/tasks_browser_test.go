@@ -187,3 +187,86 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// TestBrowserSavedViewAndBulkJob saves the filtered table as a view, leaves
+// it and comes back through its tab, then assigns all of its 1,204 tasks:
+// more than a request does, so a job runs it and the page shows its progress
+// until it is done, without a reload.
+func TestBrowserSavedViewAndBulkJob(t *testing.T) {
+	t.Parallel()
+	e, p, _, ann2 := tableProject(t)
+	bg := context.Background()
+	if _, err := e.store.Pool.Exec(bg, `
+		WITH n AS (INSERT INTO tasks (project_id, data, data_hash)
+			SELECT $1, jsonb_build_object('text', 'extra ' || g), sha256(('extra ' || g)::bytea) FROM generate_series(1, 1200) g RETURNING 1)
+		UPDATE projects SET task_count = task_count + (SELECT count(*) FROM n) WHERE id = $1`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	ctx := chrome(t)
+	step := within(ctx, 4*time.Minute)
+	err := chromedp.Do(step,
+		chromedp.Navigate(e.srv.URL+"/signin"),
+		chromedp.SendKeys(`#email`, "manager@x.org"),
+		chromedp.SendKeys(`#password`, testPassword),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`//h1[text()="Projects"]`),
+		chromedp.Navigate(fmt.Sprintf("%s/projects/%d/tasks?f=tasks:total_annotations&op=equal&v=0", e.srv.URL, p.ID)),
+		chromedp.WaitVisible(`#task-table`),
+		chromedp.Click(`details.views summary`),
+		chromedp.SendKeys(`#new-view-title`, "To do"),
+		chromedp.Click(`#view-new`),
+		chromedp.WaitVisible(`//nav[@id="view-tabs"]/a[@aria-current="page" and text()="To do"]`),
+	)
+	if err != nil {
+		t.Fatalf("save the view: %v", err)
+	}
+	if c := text(t, step, `#task-count`); c != "1204 matching" {
+		t.Fatalf("the view's tab shows %q", c)
+	}
+	err = chromedp.Do(step,
+		chromedp.Click(`//nav[@id="view-tabs"]/a[text()="All tasks"]`),
+		chromedp.WaitVisible(`//span[@id="task-count" and text()="1206 matching"]`),
+		chromedp.Click(`//nav[@id="view-tabs"]/a[text()="To do"]`),
+		chromedp.WaitVisible(`//span[@id="task-count" and text()="1204 matching"]`),
+		chromedp.Click(`#select-all-matching`),
+		chromedp.SetValue(`#bulk-action`, "assign"),
+		chromedp.SetValue(`#bulk-users`, fmt.Sprint(ann2.ID)),
+		chromedp.Click(`#bulk-go`),
+		chromedp.WaitVisible(`#bulk-yes`),
+	)
+	if err != nil {
+		t.Fatalf("back to the view and bulk assign: %v", err)
+	}
+	if q := text(t, step, `#bulk-question`); q != "assign 1204 tasks of Fruit?" {
+		t.Fatalf("confirmation: %q", q)
+	}
+	err = chromedp.Do(step,
+		chromedp.Click(`#bulk-yes`),
+		chromedp.WaitVisible(`.flash`),
+		chromedp.WaitVisible(`#bulk-actions progress`),
+	)
+	if err != nil {
+		t.Fatalf("confirm: %v", err)
+	}
+	if f := text(t, step, `.flash`); !strings.Contains(f, "running in the background") {
+		t.Fatalf("flash %q", f)
+	}
+	// The page is not reloaded: the progress row refreshes itself until done.
+	if _, err := chromedp.Run(step, chromedp.Evaluate[bool](`window.notReloaded = true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(step, chromedp.WaitVisible(`#bulk-actions tr[data-status="done"]`)); err != nil {
+		t.Fatalf("the bulk job's progress never reached done: %v", err)
+	}
+	if done := text(t, step, `#bulk-actions tr[data-status="done"] .bulk-done`); done != "1204 of 1204 tasks" {
+		t.Fatalf("progress %q", done)
+	}
+	if same, _ := chromedp.Run(step, chromedp.Evaluate[bool](`window.notReloaded === true`)); !same {
+		t.Fatal("the page was reloaded to show the progress")
+	}
+	var n int
+	e.store.Pool.QueryRow(bg, `SELECT count(*) FROM task_assignments WHERE user_id = $1`, ann2.ID).Scan(&n)
+	if n != 1204 {
+		t.Fatalf("%d tasks assigned to ann2, want 1204", n)
+	}
+}

@@ -8,7 +8,6 @@ import (
 
 	"concord/internal/export"
 	"concord/internal/format"
-	"concord/internal/job"
 	"concord/internal/labeling"
 	"concord/internal/store"
 )
@@ -30,7 +29,7 @@ type counter struct{ n int64 }
 func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
 // benchExport exports a project of a million annotated tasks as JSONL and as
-// Label Studio JSON through job.Export (the API's code path: the store's
+// Label Studio JSON through export.Project (the API's code path: the store's
 // cursor, internal/export, the format writers), beside PostgreSQL's own
 // COPY (export query) TO STDOUT of the same rows in the same run.
 func benchExport(ctx context.Context, e *env, scale float64) ([]figure, error) {
@@ -76,7 +75,7 @@ func benchExport(ctx context.Context, e *env, scale float64) ([]figure, error) {
 		peakRSS(true)
 		var out counter
 		t0 := time.Now()
-		st, err := job.Export(ctx, e.store, nil, p, export.Spec{Format: kind}, &out, "", nil)
+		st, err := export.Project(ctx, e.store, nil, p, export.Spec{Format: kind}, &out, "", nil)
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +138,7 @@ func benchExportImages(ctx context.Context, e *env, owner store.User, scale floa
 	settle(ctx, e)
 	var out counter
 	t0 := time.Now()
-	st, err := job.Export(ctx, e.store, nil, p, export.Spec{Format: format.JSON}, &out, "", nil)
+	st, err := export.Project(ctx, e.store, nil, p, export.Spec{Format: format.JSON}, &out, "", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +159,10 @@ func copyExport(ctx context.Context, e *env, p store.Project, n int) (secs float
 	if err != nil {
 		return 0, 0, err
 	}
-	sql, args := store.ExportQuerySQL(p.ID, job.ExportFilter(export.Spec{Format: format.JSONL}, cfg))
+	sql, args, err := store.ExportQuerySQL(p.ID, export.Filter(export.Spec{Format: format.JSONL}, cfg))
+	if err != nil {
+		return 0, 0, err
+	}
 	for i := len(args); i >= 1; i-- {
 		sql = strings.ReplaceAll(sql, fmt.Sprintf("$%d", i), literal(args[i-1]))
 	}

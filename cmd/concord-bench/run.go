@@ -54,7 +54,7 @@ var scenarios = []scenario{
 	{"tasks", "the task table on 1M tasks: first page with no filter, each filter, search, sorts, deep keyset pages, counts; bulk assign and delete of 100k tasks", benchTasks},
 	{"slow", "p99 of other users' sign-in and next with 100 slow export readers and 400 slow request bodies open, vs the same on an idle server", benchSlow},
 	{"agreement", "Krippendorff's alpha, Fleiss' and Cohen's kappa, majority vote and Dawid-Skene on 1,000,002 annotations; NLTK's AnnotationTask on a 100,002-annotation slice", benchAgreement},
-	{"crowd", "crowd simulation: 300 tasks, 4 classes, 10 annotators (3 random, 7 right 80 % of the time), 5 per task, seeds 1-5: majority vote (ties: no consensus, or a seeded draw) and Dawid-Skene against the planted classes", benchCrowd},
+	{"crowd", "crowd simulation: 300 tasks, 4 classes, 10 annotators (3 random, 7 right 80 % of the time), 5 per task, seeds 1-5: majority vote (ties: no consensus, or a seeded draw) and Dawid-Skene against the planted classes; the same crowd on 4-choice multiple choice: per-choice majority and per-choice Dawid-Skene against the planted sets", benchCrowd},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"concord/internal/export"
-	"concord/internal/job"
 	"concord/internal/store"
 )
 
@@ -56,7 +55,7 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return fmt.Errorf("project %d: %w", projectID, err)
 	}
-	total, err := job.CountExport(ctx, db.store, p, spec)
+	total, err := export.Count(ctx, db.store, p, spec)
 	if err != nil {
 		return err
 	}
@@ -68,7 +67,7 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	bar := taskBar(stderr, total)
-	st, err := job.Export(ctx, db.store, im.Blobs, p, spec, w, "", bar)
+	st, err := export.Project(ctx, db.store, im.Blobs, p, spec, w, "", bar)
 	fmt.Fprintln(stderr)
 	if err := finish(err); err != nil {
 		return err

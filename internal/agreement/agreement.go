@@ -55,6 +55,18 @@
 // confusion matrix into an accuracy. [CoderAccuracy] scores each coder against reference
 // labels: ground truth or a consensus.
 //
+// # Ground truth
+//
+// Ground truth decides its task. In [Measure], a task with a ground-truth
+// answer to a control is scored as its annotators against the ground truth
+// (the mean [ControlScore] of the others' answers; one annotator is enough),
+// not as the annotators against each other, and ground truth is never a
+// party to the project's coefficients (α, κ, percent agreement), which
+// measure the annotators among themselves; each annotator's gold accuracy is
+// measured against it. In [TaskConsensus] a ground-truth answer is the
+// consensus, whatever the votes. [GoldScore] scores one annotation against
+// ground truth, as the automatic pause of annotators reads it.
+//
 // # Undefined values
 //
 // Chance-corrected coefficients are undefined when the expected disagreement

@@ -27,12 +27,16 @@ func (b Box) IoU(o Box) float64 {
 // pairs as possible and then the highest total IoU, and scores the result
 // with the mean IoU of the matched pairs.
 func BoxF1(ref, hyp []Box, minIoU float64) Score {
-	n, sum := matchOneToOne(len(ref), len(hyp), func(i, j int) (float64, bool) {
+	return newScore(len(ref), len(hyp), boxMatch(ref, hyp, minIoU))
+}
+
+// boxMatch is BoxF1's matching.
+func boxMatch(ref, hyp []Box, minIoU float64) []pair {
+	return matchOneToOne(len(ref), len(hyp), func(i, j int) (float64, bool) {
 		if ref[i].Label != hyp[j].Label {
 			return 0, false
 		}
 		v := ref[i].IoU(hyp[j])
 		return v, v > 0 && v >= minIoU
 	})
-	return newScore(len(ref), len(hyp), n, sum)
 }

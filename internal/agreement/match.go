@@ -16,8 +16,19 @@ type Score struct {
 	MeanIoU    float64 // mean IoU of the matched pairs; 0 when none matched
 }
 
-// newScore builds a Score; two empty sets agree perfectly (all ratios 1).
-func newScore(refs, hyps, matched int, sumIoU float64) Score {
+// pair is a matched reference i and hypothesis j with their IoU.
+type pair struct {
+	i, j int
+	iou  float64
+}
+
+// newScore builds a Score from a one-to-one matching; two empty sets agree
+// perfectly (all ratios 1).
+func newScore(refs, hyps int, pairs []pair) Score {
+	matched, sumIoU := len(pairs), 0.0
+	for _, p := range pairs {
+		sumIoU += p.iou
+	}
 	s := Score{TP: matched, FP: hyps - matched, FN: refs - matched}
 	if refs == 0 && hyps == 0 {
 		s.Precision, s.Recall, s.F1 = 1, 1, 1
@@ -41,12 +52,8 @@ func newScore(refs, hyps, matched int, sumIoU float64) Score {
 // reports a pair's IoU and whether it may be matched at all. The eligible
 // pairs split into connected components that are solved separately, so the
 // cost is O(refs·hyps) plus a Kuhn–Munkres assignment per component.
-func matchOneToOne(refs, hyps int, iou func(i, j int) (float64, bool)) (matched int, sumIoU float64) {
-	type edge struct {
-		i, j int
-		iou  float64
-	}
-	var edges []edge
+func matchOneToOne(refs, hyps int, iou func(i, j int) (float64, bool)) (pairs []pair) {
+	var edges []pair
 	parent := make([]int, refs+hyps) // union–find over refs then hyps
 	for x := range parent {
 		parent[x] = x
@@ -64,7 +71,7 @@ func matchOneToOne(refs, hyps int, iou func(i, j int) (float64, bool)) (matched 
 			if !ok {
 				continue
 			}
-			edges = append(edges, edge{i, j, v})
+			edges = append(edges, pair{i, j, v})
 			a, b := find(i), find(refs+j)
 			if a != b {
 				parent[b] = a
@@ -72,10 +79,10 @@ func matchOneToOne(refs, hyps int, iou func(i, j int) (float64, bool)) (matched 
 		}
 	}
 	if len(edges) == 0 {
-		return 0, 0
+		return nil
 	}
 	// Gather each component's edges, keeping their order.
-	comps := make(map[int][]edge)
+	comps := make(map[int][]pair)
 	var roots []int
 	for _, e := range edges {
 		root := find(e.i)
@@ -87,8 +94,7 @@ func matchOneToOne(refs, hyps int, iou func(i, j int) (float64, bool)) (matched 
 	for _, root := range roots {
 		es := comps[root]
 		if len(es) == 1 {
-			matched++
-			sumIoU += es[0].iou
+			pairs = append(pairs, es[0])
 			continue
 		}
 		// Number the component's refs and hyps locally.
@@ -110,25 +116,22 @@ func matchOneToOne(refs, hyps int, iou func(i, j int) (float64, bool)) (matched 
 		// count first; minimise its negation.
 		bonus := float64(rows + 1)
 		cost := make([]float64, rows*cols)
-		ok := make([]bool, rows*cols)
-		value := make([]float64, rows*cols)
-		for _, e := range es {
+		edge := make([]*pair, rows*cols)
+		for k, e := range es {
 			r, c := ri[e.i], hi[e.j]
 			if transpose {
 				r, c = c, r
 			}
 			cost[r*cols+c] = -(bonus + e.iou)
-			ok[r*cols+c] = true
-			value[r*cols+c] = e.iou
+			edge[r*cols+c] = &es[k]
 		}
 		for r, c := range assign(cost, rows, cols) {
-			if ok[r*cols+c] {
-				matched++
-				sumIoU += value[r*cols+c]
+			if e := edge[r*cols+c]; e != nil {
+				pairs = append(pairs, *e)
 			}
 		}
 	}
-	return matched, sumIoU
+	return pairs
 }
 
 // assign solves the assignment problem for a rows×cols cost matrix with

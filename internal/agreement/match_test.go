@@ -3,7 +3,10 @@ package agreement
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
+
+	"concord/internal/labeling"
 )
 
 // bruteMatch tries every one-to-one matching and returns the best by number
@@ -45,7 +48,7 @@ func TestMatchOneToOneIsOptimal(t *testing.T) {
 			}
 		}
 		iou := func(i, j int) (float64, bool) { v := w[i*hyps+j]; return v, v > 0 }
-		n, sum := matchOneToOne(refs, hyps, iou)
+		n, sum := total(matchOneToOne(refs, hyps, iou))
 		wn, wsum := bruteMatch(refs, hyps, iou)
 		if n != wn || math.Abs(sum-wsum) > 1e-9 {
 			t.Fatalf("trial %d (%d×%d): matched %d with IoU %v, best is %d with %v", trial, refs, hyps, n, sum, wn, wsum)
@@ -57,7 +60,7 @@ func TestMatchPrefersMorePairs(t *testing.T) {
 	// Greedy by IoU would pair ref 0 with hyp 0 (0.9) and leave one pair
 	// out; the optimal matching takes 0–1 and 1–0.
 	w := [][]float64{{0.9, 0.6}, {0.55, 0}}
-	n, sum := matchOneToOne(2, 2, func(i, j int) (float64, bool) { return w[i][j], w[i][j] > 0 })
+	n, sum := total(matchOneToOne(2, 2, func(i, j int) (float64, bool) { return w[i][j], w[i][j] > 0 }))
 	if n != 2 || math.Abs(sum-1.15) > 1e-12 {
 		t.Errorf("matched %d with IoU %v, want 2 with 1.15", n, sum)
 	}
@@ -118,4 +121,39 @@ func TestRegionF1(t *testing.T) {
 		t.Errorf("disjoint IoU = %v", got)
 	}
 	checkScore(t, "strict", RegionF1(ref, hyp, 0.7), Score{TP: 1, FP: 2, FN: 2, Precision: 1.0 / 3, Recall: 1.0 / 3, F1: 1.0 / 3, MeanIoU: 0.75})
+}
+
+// total is a matching's number of pairs and their summed IoU.
+func total(pairs []pair) (int, float64) {
+	var sum float64
+	for _, p := range pairs {
+		sum += p.iou
+	}
+	return len(pairs), sum
+}
+
+// TestUnmatchedIsTheScoredMatching: two of A's boxes overlap B's one box;
+// both would find a partner one by one, but the matching that agreement
+// scores pairs only one, so the other is what the review marks as differing.
+func TestUnmatchedIsTheScoredMatching(t *testing.T) {
+	c := labeling.Control{Name: "box", Type: labeling.TypeRectangleLabels}
+	box := func(x float64) labeling.Result {
+		r := labeling.Result{FromName: "box"}
+		r.Value.X, r.Value.Y, r.Value.Width, r.Value.Height = x, 10, 20, 20
+		r.Value.RectangleLabels = []string{"Car"}
+		return r
+	}
+	other := labeling.Result{FromName: "comment"}
+	a := []labeling.Result{box(10), other, box(13)}
+	b := []labeling.Result{box(11)}
+	got := Unmatched(c, a, b)
+	if want := []bool{false, false, true}; !slices.Equal(got, want) {
+		t.Errorf("Unmatched(A, B) = %v, want %v (box 10 is the closer partner)", got, want)
+	}
+	if got := Unmatched(c, b, a); !slices.Equal(got, []bool{false}) {
+		t.Errorf("Unmatched(B, A) = %v, want [false]", got)
+	}
+	if s := pairScore(c, a, b); math.Abs(s-2.0/3) > 1e-12 {
+		t.Errorf("pairScore = %v, want F1 2/3", s)
+	}
 }

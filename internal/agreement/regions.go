@@ -16,12 +16,16 @@ func (r Region) IoU(o Region) float64 { return intervalIoU(r.Start, r.End, o.Sta
 // with as many pairs as possible and then the highest total IoU, and scores
 // the result with the mean IoU of the matched pairs.
 func RegionF1(ref, hyp []Region, minIoU float64) Score {
-	n, sum := matchOneToOne(len(ref), len(hyp), func(i, j int) (float64, bool) {
+	return newScore(len(ref), len(hyp), regionMatch(ref, hyp, minIoU))
+}
+
+// regionMatch is RegionF1's matching.
+func regionMatch(ref, hyp []Region, minIoU float64) []pair {
+	return matchOneToOne(len(ref), len(hyp), func(i, j int) (float64, bool) {
 		if ref[i].Label != hyp[j].Label {
 			return 0, false
 		}
 		v := ref[i].IoU(hyp[j])
 		return v, v > 0 && v >= minIoU
 	})
-	return newScore(len(ref), len(hyp), n, sum)
 }

@@ -83,7 +83,7 @@ type AnnotatorStat struct {
 	ConsensusTasks int      `json:"consensus_tasks"` // tasks with a consensus of others behind agreement_with_consensus
 	GoldAccuracy   *float64 `json:"gold_accuracy"`
 	GoldTasks      int      `json:"gold_tasks"`
-	Reliability    *float64 `json:"reliability,omitempty"` // Dawid–Skene
+	Reliability    *float64 `json:"reliability,omitempty"` // Dawid–Skene, over their annotations; absent for one who shares no task
 }
 
 // PairStat is the agreement of two annotators on the tasks they share.
@@ -172,6 +172,7 @@ func measureControl(c labeling.Control, tasks []Task) ControlReport {
 		cr.Kind = structuredKind(c)
 		measureStructured(c, tasks, coder, &cr)
 	}
+	scoreAgainstGroundTruth(c, tasks, coder, &cr)
 	cr.Compared = len(cr.taskAgreement)
 	if len(cr.taskAgreement) > 0 {
 		var sum float64
@@ -180,7 +181,7 @@ func measureControl(c labeling.Control, tasks []Task) ControlReport {
 		}
 		cr.Project["mean_task_agreement"] = sum / float64(len(cr.taskAgreement))
 	} else {
-		cr.Undefined["mean_task_agreement"] = "no task has two annotations of this control"
+		cr.Undefined["mean_task_agreement"] = "no task has two annotations of this control, or one and a ground truth"
 	}
 	if len(cr.Undefined) == 0 {
 		cr.Undefined = nil

@@ -207,6 +207,9 @@ func measureClasses(c labeling.Control, tasks []Task, coder map[int64]int, users
 		if agreeN[i] > 0 {
 			stats[i].WithOthers = ptr(agreeSum[i] / float64(agreeN[i]))
 		}
+		if stats[i].Compared == 0 {
+			stats[i].Reliability = nil // Dawid–Skene learns nothing of an annotator who shares no task
+		}
 	}
 }
 

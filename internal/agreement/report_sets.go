@@ -99,6 +99,13 @@ func measureSets(c labeling.Control, tasks []Task, coder map[int64]int, users []
 			}
 		}
 	}
+	if len(cr.taskAgreement) > 0 {
+		if ds, err := DawidSkeneSets(len(tasks), len(users), len(c.Values()), choiceRatings(c, tasks, coder), DawidSkeneOptions{MaxIterations: 100}); err == nil {
+			for i := range stats {
+				stats[i].Reliability = ptr(ds.Reliability(i))
+			}
+		}
+	}
 	sum, n := make([]float64, len(users)), make([]int, len(users))
 	for _, pc := range PairConfusions(r) {
 		var ps float64
@@ -123,5 +130,32 @@ func measureSets(c labeling.Control, tasks []Task, coder map[int64]int, users []
 		if n[i] > 0 {
 			stats[i].WithOthers = ptr(sum[i] / float64(n[i]))
 		}
+		if stats[i].Compared == 0 {
+			stats[i].Reliability = nil // Dawid–Skene learns nothing of an annotator who shares no task
+		}
 	}
+}
+
+// choiceRatings are the annotators' (not ground truth's) answers to a
+// multiple-choice control, as indices of the config's choices, for
+// [DawidSkeneSets]; choices the config does not offer are left out.
+func choiceRatings(c labeling.Control, tasks []Task, coder map[int64]int) []SetRating {
+	values := c.Values()
+	var out []SetRating
+	for u, t := range tasks {
+		for _, a := range t.Annotations {
+			s, ok := choiceSet(c, a.Results)
+			if !ok || a.GroundTruth {
+				continue
+			}
+			sr := SetRating{Unit: u, Coder: coder[a.Annotator], Chosen: []int{}}
+			for _, l := range s {
+				if k := slices.Index(values, l); k >= 0 {
+					sr.Chosen = append(sr.Chosen, k)
+				}
+			}
+			out = append(out, sr)
+		}
+	}
+	return out
 }

@@ -71,36 +71,70 @@ func measureStructured(c labeling.Control, tasks []Task, coder map[int64]int, cr
 func pairScore(c labeling.Control, a, b []labeling.Result) float64 {
 	switch c.Type {
 	case labeling.TypeRectangleLabels:
-		return BoxF1(boxesOf(c, a), boxesOf(c, b), MinIoU).F1
+		ba, _ := boxesOf(c, a)
+		bb, _ := boxesOf(c, b)
+		return BoxF1(ba, bb, MinIoU).F1
 	case labeling.TypeTextArea:
 		return 1 - SymmetricCER(textOf(c, a), textOf(c, b))
 	}
-	ra, rb := regionsOf(c, a), regionsOf(c, b)
+	ra, _ := regionsOf(c, a)
+	rb, _ := regionsOf(c, b)
 	if len(ra)+len(rb) == 0 {
 		return 1
 	}
 	return RegionF1(ra, rb, MinIoU).F1
 }
 
-func boxesOf(c labeling.Control, rs []labeling.Result) []Box {
-	var out []Box
-	for _, r := range rs {
-		if r.FromName == c.Name {
-			out = append(out, Box{X: r.Value.X, Y: r.Value.Y, Width: r.Value.Width, Height: r.Value.Height, Label: first(r.Value.RectangleLabels)})
-		}
+// Unmatched says which results of a find no partner in b in the one-to-one
+// matching that pairScore scores for control c: boxes, spans and audio
+// regions of the same label with an IoU of at least MinIoU. It is indexed
+// like a; results of other controls, and of text areas, are false.
+func Unmatched(c labeling.Control, a, b []labeling.Result) []bool {
+	out := make([]bool, len(a))
+	var of []int
+	var pairs []pair
+	switch c.Type {
+	case labeling.TypeTextArea:
+		return out
+	case labeling.TypeRectangleLabels:
+		ba, ia := boxesOf(c, a)
+		bb, _ := boxesOf(c, b)
+		of, pairs = ia, boxMatch(ba, bb, MinIoU)
+	default:
+		ra, ia := regionsOf(c, a)
+		rb, _ := regionsOf(c, b)
+		of, pairs = ia, regionMatch(ra, rb, MinIoU)
+	}
+	for _, k := range of {
+		out[k] = true
+	}
+	for _, p := range pairs {
+		out[of[p.i]] = false
 	}
 	return out
 }
 
-// regionsOf reads spans and audio regions alike, as intervals with a label.
-func regionsOf(c labeling.Control, rs []labeling.Result) []Region {
-	var out []Region
-	for _, r := range rs {
-		if r.FromName == c.Name && r.Value.Start != nil && r.Value.End != nil {
-			out = append(out, Region{Start: *r.Value.Start, End: *r.Value.End, Label: first(r.Value.Labels)})
+// boxesOf reads the control's boxes, with the index of each in rs.
+func boxesOf(c labeling.Control, rs []labeling.Result) (out []Box, at []int) {
+	for k, r := range rs {
+		if r.FromName == c.Name {
+			out = append(out, Box{X: r.Value.X, Y: r.Value.Y, Width: r.Value.Width, Height: r.Value.Height, Label: first(r.Value.RectangleLabels)})
+			at = append(at, k)
 		}
 	}
-	return out
+	return out, at
+}
+
+// regionsOf reads spans and audio regions alike, as intervals with a label,
+// with the index of each in rs.
+func regionsOf(c labeling.Control, rs []labeling.Result) (out []Region, at []int) {
+	for k, r := range rs {
+		if r.FromName == c.Name && r.Value.Start != nil && r.Value.End != nil {
+			out = append(out, Region{Start: *r.Value.Start, End: *r.Value.End, Label: first(r.Value.Labels)})
+			at = append(at, k)
+		}
+	}
+	return out, at
 }
 
 func textOf(c labeling.Control, rs []labeling.Result) string {

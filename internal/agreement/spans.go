@@ -21,7 +21,7 @@ const (
 // scores the result. IoU of spans is the length of their intersection over
 // the length of their union.
 func SpanF1(ref, hyp []Span, match SpanMatch) Score {
-	n, sum := matchOneToOne(len(ref), len(hyp), func(i, j int) (float64, bool) {
+	pairs := matchOneToOne(len(ref), len(hyp), func(i, j int) (float64, bool) {
 		a, b := ref[i], hyp[j]
 		if a.Label != b.Label {
 			return 0, false
@@ -32,7 +32,7 @@ func SpanF1(ref, hyp []Span, match SpanMatch) Score {
 		v := intervalIoU(float64(a.Start), float64(a.End), float64(b.Start), float64(b.End))
 		return v, v > 0
 	})
-	return newScore(len(ref), len(hyp), n, sum)
+	return newScore(len(ref), len(hyp), pairs)
 }
 
 // intervalIoU returns the IoU of [a0, a1) and [b0, b1); 0 for an empty union.

@@ -8,6 +8,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind is the kind of a domain error; adapters map it to a status.
@@ -19,6 +20,7 @@ const (
 	Forbidden                 // the caller may not do this
 	Invalid                   // the input is refused for its content
 	Conflict                  // the input clashes with existing data
+	Busy                      // too many of these are running: try again after RetryAfter
 )
 
 // Error is a use case's refusal: a message safe to show the user, kept apart
@@ -28,6 +30,8 @@ type Error struct {
 	Msg     string // shown to the user
 	Details any    // more for API clients (e.g. field errors)
 	Err     error  // the cause, for the log only
+	// RetryAfter says when to try a Busy request again.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -10,19 +10,23 @@ import (
 	"concord/internal/labeling"
 )
 
-// consensus makes one annotation per task out of its annotators' work. For
-// each Choices control it holds the consensus choice: the majority vote
-// (a tie is no consensus: no choice), or for single-choice
-// controls the Dawid–Skene estimate fitted over the whole export; a
-// multiple-choice control keeps each choice more than half the annotators
-// made. Results of other controls (spans, boxes, regions, texts, ratings)
-// have no consensus here and are taken from the task's first annotation.
+// consensus makes one annotation per task out of its annotators' work.
+// Skipped and rejected annotations take no part. Ground truth decides its
+// task: a task with a ground-truth annotation has that annotation's result as
+// its consensus. Otherwise, for each Choices control, it holds the majority
+// vote (a tie is no consensus: no choice; a multiple-choice control keeps each
+// choice more than half the annotators made) or the Dawid–Skene estimate
+// fitted over the whole export (per choice for multiple choice: see
+// [agreement.DawidSkeneSets]). Results of other controls (spans, boxes,
+// regions, texts, ratings) have no consensus here and are taken from the
+// task's first annotation that counts.
 type consensus struct {
 	method   string
 	controls []labeling.Control // the Choices controls
 	// Dawid–Skene: the unit of each task and each control's fitted labels by unit.
 	units  map[int64]int
 	fitted [][]int
+	sets   [][][]int // multiple choice: each control's fitted sets by unit
 }
 
 func newConsensus(method string, c *labeling.Config) *consensus {
@@ -49,7 +53,7 @@ type choiceItem struct {
 func (cs *consensus) votes(anns []storedAnnotation) ([][][]string, error) {
 	var out [][][]string
 	for _, a := range anns {
-		if a.WasCancelled || len(a.Result) == 0 {
+		if !a.counts() || len(a.Result) == 0 {
 			continue
 		}
 		per := make([][]string, len(cs.controls))
@@ -74,6 +78,7 @@ func (cs *consensus) fit(tasks Tasks, cv *converter) error {
 	cs.units = map[int64]int{}
 	coders := map[int64]int{}
 	ratings := make([][]agreement.Rating, len(cs.controls))
+	setRatings := make([][]agreement.SetRating, len(cs.controls))
 	err := tasks(func(s Stored) error {
 		var anns []storedAnnotation
 		if err := json.Unmarshal(s.Annotations, &anns); err != nil {
@@ -82,7 +87,7 @@ func (cs *consensus) fit(tasks Tasks, cv *converter) error {
 		unit := -1
 		seen := map[[2]int]bool{}
 		for _, a := range anns {
-			if a.WasCancelled || a.CompletedBy == nil {
+			if !a.counts() || a.CompletedBy == nil || a.GroundTruth {
 				continue
 			}
 			coder, ok := coders[*a.CompletedBy]
@@ -98,6 +103,21 @@ func (cs *consensus) fit(tasks Tasks, cv *converter) error {
 				continue
 			}
 			for i, ctl := range cs.controls {
+				if ctl.Multiple() && !seen[[2]int{i, coder}] && answered(a, ctl.Name) {
+					if unit < 0 {
+						unit = len(cs.units)
+						cs.units[s.ID] = unit
+					}
+					seen[[2]int{i, coder}] = true
+					sr := agreement.SetRating{Unit: unit, Coder: coder, Chosen: []int{}}
+					for _, c := range vs[0][i] {
+						if k := slices.Index(ctl.Values(), c); k >= 0 && !slices.Contains(sr.Chosen, k) {
+							sr.Chosen = append(sr.Chosen, k)
+						}
+					}
+					setRatings[i] = append(setRatings[i], sr)
+					continue
+				}
 				if ctl.Multiple() || len(vs[0][i]) == 0 || seen[[2]int{i, coder}] {
 					continue
 				}
@@ -119,7 +139,16 @@ func (cs *consensus) fit(tasks Tasks, cv *converter) error {
 		return err
 	}
 	cs.fitted = make([][]int, len(cs.controls))
+	cs.sets = make([][][]int, len(cs.controls))
 	for i, ctl := range cs.controls {
+		if ctl.Multiple() && len(setRatings[i]) > 0 {
+			res, err := agreement.DawidSkeneSets(len(cs.units), len(coders), len(ctl.Values()), setRatings[i], agreement.DawidSkeneOptions{})
+			if err != nil {
+				return fmt.Errorf("export: consensus of %s: %w", ctl.Name, err)
+			}
+			cs.sets[i] = res.Sets
+			continue
+		}
 		if ctl.Multiple() || len(ratings[i]) == 0 {
 			continue
 		}
@@ -138,6 +167,11 @@ func (cs *consensus) fit(tasks Tasks, cv *converter) error {
 
 // annotation returns the task's consensus annotation, or nil when no annotation counts.
 func (cs *consensus) annotation(taskID int64, anns []storedAnnotation) (*format.Annotation, error) {
+	for i := len(anns) - 1; i >= 0; i-- { // ground truth decides; the latest, when several
+		if a := anns[i]; a.GroundTruth && a.counts() && len(a.Result) > 0 {
+			return &format.Annotation{Result: a.Result}, nil
+		}
+	}
 	votes, err := cs.votes(anns)
 	if err != nil || len(votes) == 0 {
 		return nil, err
@@ -159,7 +193,7 @@ func (cs *consensus) annotation(taskID int64, anns []storedAnnotation) (*format.
 	}
 	// Other controls: the first annotation that counts.
 	for _, a := range anns {
-		if a.WasCancelled || len(a.Result) == 0 {
+		if !a.counts() || len(a.Result) == 0 {
 			continue
 		}
 		for _, r := range a.Result {
@@ -180,6 +214,17 @@ func (cs *consensus) annotation(taskID int64, anns []storedAnnotation) (*format.
 // choose returns the consensus choices of control i.
 func (cs *consensus) choose(i int, ctl labeling.Control, taskID int64, votes [][][]string) []string {
 	values := ctl.Values()
+	if ctl.Multiple() && cs.method == ConsensusDawidSkene && cs.sets[i] != nil {
+		u, ok := cs.units[taskID]
+		if !ok {
+			return nil
+		}
+		var out []string
+		for _, k := range cs.sets[i][u] {
+			out = append(out, values[k])
+		}
+		return out
+	}
 	if ctl.Multiple() {
 		counts := make([]int, len(values))
 		for _, v := range votes {
@@ -223,4 +268,15 @@ func (cs *consensus) choose(i int, ctl labeling.Control, taskID int64, votes [][
 		return []string{values[k]}
 	}
 	return nil
+}
+
+// answered reports whether an annotation has a result item of the control.
+func answered(a storedAnnotation, control string) bool {
+	for _, r := range a.Result {
+		var it choiceItem
+		if json.Unmarshal(r, &it) == nil && it.FromName == control {
+			return true
+		}
+	}
+	return false
 }

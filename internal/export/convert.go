@@ -21,7 +21,12 @@ type storedAnnotation struct {
 	GroundTruth  bool              `json:"ground_truth"`
 	LeadTime     float64           `json:"lead_time"`
 	CreatedAt    *time.Time        `json:"created_at"`
+	ReviewState  string            `json:"review_state"`
 }
+
+// counts reports whether an annotation takes part in consensus: neither a
+// skip nor rejected by a reviewer.
+func (a storedAnnotation) counts() bool { return !a.WasCancelled && a.ReviewState != "rejected" }
 
 // mediaInfo is one element of Stored.Media.
 type mediaInfo struct {

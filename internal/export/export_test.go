@@ -90,3 +90,69 @@ func TestDawidSkeneReadsTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestConsensusGroundTruthRejectedSets: ground truth decides its task
+// whatever the votes, a rejected annotation takes no part, and multiple choice
+// gets a Dawid–Skene consensus per choice.
+func TestConsensusGroundTruthRejectedSets(t *testing.T) {
+	cfg, err := labeling.ParseConfig(`<View><Text name="text" value="$text"/>` +
+		`<Choices name="c" toName="text"><Choice value="x"/><Choice value="y"/></Choices>` +
+		`<Choices name="m" toName="text" choice="multiple"><Choice value="p"/><Choice value="q"/></Choices></View>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann := func(id, user int64, v string, set string, extra string) string {
+		return fmt.Sprintf(`{"id":%d,"completed_by":%d,"email":"u%d@x"%s,"result":[`+
+			`{"from_name":"c","to_name":"text","type":"choices","value":{"choices":["%s"]}},`+
+			`{"from_name":"m","to_name":"text","type":"choices","value":{"choices":[%s]}}]}`, id, user, user, extra, v, set)
+	}
+	stored := []Stored{
+		// Two say x, ground truth says y: y.
+		{ID: 1, Data: []byte(`{"text":"a"}`), Annotations: []byte("[" + ann(1, 1, "x", `"p"`, "") + "," + ann(2, 2, "x", `"p"`, "") + "," + ann(3, 9, "y", `"q"`, `,"ground_truth":true`) + "]")},
+		// One x, two y of which one is rejected: a tie, no consensus for c.
+		{ID: 2, Data: []byte(`{"text":"b"}`), Annotations: []byte("[" + ann(4, 1, "x", `"p","q"`, "") + "," + ann(5, 2, "y", `"p","q"`, "") + "," + ann(6, 3, "y", `"p","q"`, `,"review_state":"rejected"`) + "]")},
+	}
+	tasks := func(fn func(Stored) error) error {
+		for _, s := range stored {
+			if err := fn(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, method := range []string{ConsensusMajority, ConsensusDawidSkene} {
+		var buf bytes.Buffer
+		if _, err := Write(&buf, tasks, Options{Format: format.JSONL, Config: cfg, Consensus: method}); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+		if len(lines) != 2 {
+			t.Fatalf("%s: %d lines: %s", method, len(lines), buf.String())
+		}
+		results := make([]string, 2)
+		for i, line := range lines {
+			var task format.Task
+			if err := json.Unmarshal([]byte(line), &task); err != nil || len(task.Annotations) != 1 {
+				t.Fatalf("%s: task %d: %s (%v)", method, i+1, line, err)
+			}
+			var parts []string
+			for _, r := range task.Annotations[0].Result {
+				var it struct {
+					FromName string `json:"from_name"`
+					Value    struct {
+						Choices []string `json:"choices"`
+					} `json:"value"`
+				}
+				json.Unmarshal(r, &it)
+				parts = append(parts, it.FromName+"="+strings.Join(it.Value.Choices, "+"))
+			}
+			results[i] = strings.Join(parts, " ")
+		}
+		// Under Dawid–Skene the tie of task 2 goes to x, which the fit's
+		// priors favour (task 1's annotators said x).
+		want := map[string][]string{ConsensusMajority: {"c=y m=q", "m=p+q"}, ConsensusDawidSkene: {"c=y m=q", "c=x m=p+q"}}[method]
+		if strings.Join(results, "|") != strings.Join(want, "|") {
+			t.Errorf("%s consensus: %q, want %q", method, results, want)
+		}
+	}
+}

@@ -30,15 +30,26 @@ type Spec struct {
 	Redact       bool        `json:"redact,omitempty"`
 	RawFormulas  bool        `json:"raw_formulas,omitempty"` // CSV/TSV cells as they are (see format.NeutraliseFormula)
 	Media        string      `json:"media,omitempty"`
+	// Which tasks, by their annotations: "", "only" or "exclude" (Label
+	// Studio's snapshot task_filter_options annotated, skipped, finished, reviewed).
+	TasksAnnotated string `json:"tasks_annotated,omitempty"`
+	TasksSkipped   string `json:"tasks_skipped,omitempty"`
+	TasksFinished  string `json:"tasks_finished,omitempty"`
+	TasksReviewed  string `json:"tasks_reviewed,omitempty"`
+	Query          string `json:"query,omitempty"` // only the tasks this Data Manager query selects (the task table's selection)
 }
 
 // ParseSpec reads a Spec from query parameters (names in the README's Export
-// section): exportType, from, to, annotator, label, ground_truth, review_state, consensus,
-// predictions, download_all_tasks, skipped, pseudonymise, redact, media.
+// section): exportType (or export_type), from, to, annotator, label, ground_truth, review_state, consensus,
+// predictions, download_all_tasks, skipped, pseudonymise, redact, media,
+// tasks_annotated, tasks_skipped, tasks_finished, tasks_reviewed, query.
 // An error is the user's mistake, fit to show them.
 func ParseSpec(q url.Values) (Spec, error) {
 	var s Spec
 	kind := q.Get("exportType")
+	if kind == "" {
+		kind = q.Get("export_type") // Label Studio's current SDK spells it so
+	}
 	if kind == "" {
 		kind = q.Get("format")
 	}
@@ -109,6 +120,17 @@ func ParseSpec(q url.Values) (Spec, error) {
 	}
 	if s.Consensus != ConsensusNone && s.GroundTruth {
 		return s, fmt.Errorf("consensus and ground_truth exclude each other: ground truth is one annotation already")
+	}
+	s.Query = q.Get("query")
+	for _, f := range []struct {
+		dst  *string
+		name string
+	}{{&s.TasksAnnotated, "tasks_annotated"}, {&s.TasksSkipped, "tasks_skipped"}, {&s.TasksFinished, "tasks_finished"}, {&s.TasksReviewed, "tasks_reviewed"}} {
+		switch *f.dst = q.Get(f.name); *f.dst {
+		case "", "only", "exclude":
+		default:
+			return s, fmt.Errorf("%s: %q: want only or exclude", f.name, *f.dst)
+		}
 	}
 	switch s.Media = q.Get("media"); s.Media {
 	case "", MediaKeep, MediaFilename, MediaURL:

@@ -84,8 +84,10 @@ func (p *producer) missingKeys(data map[string]any) string {
 	return fmt.Sprintf("the task lacks the data key %s that the label config reads (it has %s)", strings.Join(missing, ", "), strings.Join(have, ", "))
 }
 
-// checkResult validates result items against the config and the task.
+// checkResult validates result items against the config and the task, after
+// pulling boxes a hair past the image's edge onto it (in place).
 func (p *producer) checkResult(items []json.RawMessage, data map[string]any, validate bool) error {
+	labeling.ClampBoxes(items)
 	results := make([]labeling.Result, len(items))
 	for i, raw := range items {
 		if err := json.Unmarshal(raw, &results[i]); err != nil {

@@ -1,70 +1,19 @@
 package job
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"concord/internal/export"
-	"concord/internal/labeling"
 	"concord/internal/live"
 	"concord/internal/media"
 	"concord/internal/store"
 )
-
-// KeepExports is how long a background export's file is kept for download;
-// the prune job deletes it after.
-const KeepExports = 24 * time.Hour
-
-// ExportFilter is the store's filter for what spec asks for.
-func ExportFilter(spec export.Spec, cfg *labeling.Config) store.ExportFilter {
-	f := store.ExportFilter{From: spec.From, To: spec.To, Annotators: spec.Annotators, Label: spec.Label,
-		GroundTruthOnly: spec.GroundTruth, ReviewState: spec.ReviewState, Skipped: spec.Skipped, AllTasks: spec.AllTasks, Predictions: spec.Predictions}
-	if cfg != nil {
-		for _, o := range cfg.Objects {
-			f.Media = f.Media || o.Type == labeling.ObjectImage || o.Type == labeling.ObjectAudio
-		}
-	}
-	return f
-}
-
-// Export writes a project's export as spec asks onto w, reading the tasks from
-// the store's cursor: the one path the API, background exports, the command
-// line and the benchmark share. baseURL prefixes media URLs (media=url);
-// blobs, when not nil, gives the YOLO and VOC zips their images.
-func Export(ctx context.Context, st *store.Store, blobs media.Blobs, p store.Project, spec export.Spec, w io.Writer, baseURL string, progress func(int64)) (export.Stats, error) {
-	cfg, err := labeling.ParseConfig(p.LabelConfig)
-	if err != nil {
-		cfg = nil // an old config that no longer parses: export with the formats' defaults
-	}
-	f := ExportFilter(spec, cfg)
-	tasks := func(fn func(export.Stored) error) error {
-		return st.ExportTasks(ctx, p.ID, f, func(t store.ExportTask) error {
-			return fn(export.Stored{ID: t.ID, Data: t.Data, Annotations: t.Annotations, Predictions: t.Predictions, Media: t.Media})
-		})
-	}
-	opts := export.Options{Format: spec.Format, Config: cfg, Consensus: spec.Consensus,
-		Pseudonymise: spec.Pseudonymise, Redact: spec.Redact, RawFormulas: spec.RawFormulas, Media: spec.Media, BaseURL: baseURL, Progress: progress}
-	if blobs != nil {
-		opts.OpenMedia = func(hash string) ([]byte, error) { return media.ReadBlob(ctx, blobs, hash) }
-	}
-	return export.Write(w, tasks, opts)
-}
-
-// CountExport counts the tasks an export of spec will write.
-func CountExport(ctx context.Context, st *store.Store, p store.Project, spec export.Spec) (int64, error) {
-	cfg, _ := labeling.ParseConfig(p.LabelConfig)
-	return st.CountExportTasks(ctx, p.ID, ExportFilter(spec, cfg))
-}
 
 // ExportArgs asks for a queued export to run.
 type ExportArgs struct {
@@ -114,7 +63,7 @@ func (w *ExportWorker) Work(ctx context.Context, j *river.Job[ExportArgs]) error
 	if err != nil {
 		return err
 	}
-	total, err := CountExport(ctx, w.store, p, spec)
+	total, err := export.Count(ctx, w.store, p, spec)
 	if err != nil {
 		return err
 	}
@@ -134,7 +83,7 @@ func (w *ExportWorker) Work(ctx context.Context, j *river.Job[ExportArgs]) error
 		w.store.ExportProgress(context.WithoutCancel(ctx), e.ID, done)
 		notify(live.TypeExportProgress, map[string]any{"done": done, "total": total})
 	}
-	stats, size, err := writeExportFile(ctx, w.store, w.blobs, p, spec, e.FilePath, j.Args.BaseURL, progress)
+	stats, size, err := export.ToFile(ctx, w.store, w.blobs, p, spec, e.FilePath, j.Args.BaseURL, progress)
 	if err != nil {
 		if ctx.Err() != nil {
 			return err // shutting down: River retries
@@ -146,7 +95,7 @@ func (w *ExportWorker) Work(ctx context.Context, j *river.Job[ExportArgs]) error
 	// The export's record and its webhook event commit together: a worker
 	// killed in between leaves the export to be redone, never done without its event.
 	err = w.store.Transact(ctx, func(tx *store.Store) error {
-		if err := tx.FinishExport(ctx, e.ID, stats.Tasks, size, KeepExports, ""); err != nil {
+		if err := tx.FinishExport(ctx, e.ID, stats.Tasks, size, export.Keep, ""); err != nil {
 			return err
 		}
 		return Notify(ctx, river.ClientFromContext[pgx.Tx](ctx), tx, e.ProjectID, EventExportFinished, map[string]any{"export": e.ID, "tasks": stats.Tasks, "size": size})
@@ -156,53 +105,4 @@ func (w *ExportWorker) Work(ctx context.Context, j *river.Job[ExportArgs]) error
 	}
 	notify(live.TypeExportFinished, map[string]any{"done": stats.Tasks, "size": size})
 	return nil
-}
-
-// writeExportFile writes the export to path (through path.part) and returns its size.
-func writeExportFile(ctx context.Context, st *store.Store, blobs media.Blobs, p store.Project, spec export.Spec, path, baseURL string, progress func(int64)) (export.Stats, int64, error) {
-	if path == "" {
-		return export.Stats{}, 0, errors.New("export has no file path")
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return export.Stats{}, 0, err
-	}
-	tmp := path + ".part"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return export.Stats{}, 0, err
-	}
-	defer os.Remove(tmp) // no-op after the rename
-	bw := bufio.NewWriterSize(f, 256<<10)
-	stats, err := Export(ctx, st, blobs, p, spec, bw, baseURL, progress)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return stats, 0, err
-	}
-	fi, err := os.Stat(tmp)
-	if err != nil {
-		return stats, 0, err
-	}
-	return stats, fi.Size(), os.Rename(tmp, path)
-}
-
-// PruneExports deletes the files of exports whose time is up and marks them expired.
-func PruneExports(ctx context.Context, st *store.Store) (int, error) {
-	es, err := st.ExpiredExports(ctx)
-	if err != nil {
-		return 0, err
-	}
-	for _, e := range es {
-		if err := os.Remove(e.FilePath); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return 0, fmt.Errorf("prune export %d: %w", e.ID, err)
-		}
-		if err := st.ExpireExport(ctx, e.ID); err != nil {
-			return 0, err
-		}
-	}
-	return len(es), nil
 }

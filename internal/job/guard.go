@@ -19,7 +19,7 @@ import (
 const lockName = "river-job"
 
 // longKinds are the job kinds that run under guard.
-var longKinds = []string{ImportArgs{}.Kind(), TrainArgs{}.Kind(), PrelabelArgs{}.Kind(), BackendPredictArgs{}.Kind(), ExportArgs{}.Kind()}
+var longKinds = []string{ImportArgs{}.Kind(), TrainArgs{}.Kind(), PrelabelArgs{}.Kind(), BackendPredictArgs{}.Kind(), ExportArgs{}.Kind(), BulkArgs{}.Kind()}
 
 // guard takes the job's lock; a job whose lock is held (a second copy) snoozes.
 func guard(ctx context.Context, st *store.Store, jobID int64) (release func(), err error) {

@@ -41,6 +41,7 @@ func workers(st *store.Store, im *ingest.Importer, imports ImportRunner, hc *htt
 	river.AddWorker(w, &PruneWorker{store: st})
 	river.AddWorker(w, &ImportWorker{store: st, imports: imports})
 	river.AddWorker(w, &ExportWorker{store: st, blobs: im.Blobs})
+	river.AddWorker(w, &BulkWorker{store: st})
 	river.AddWorker(w, &ReapWorker{store: st})
 	river.AddWorker(w, &DrainWorker{store: st})
 	river.AddWorker(w, &TrainWorker{store: st, blobs: im.Blobs})

@@ -3,10 +3,12 @@ package job
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"concord/internal/classifier"
 	"concord/internal/labeling"
 	"concord/internal/media"
 	"concord/internal/store"
@@ -15,10 +17,12 @@ import (
 // prelabelBatch is how many tasks are predicted and written at a time.
 const prelabelBatch = 500
 
-// PrelabelArgs asks for a model version to predict every unlabeled task of its project.
+// PrelabelArgs asks for a model version to predict every unlabeled task of
+// its project, or every task a Data Manager query selects.
 type PrelabelArgs struct {
-	ProjectID int64 `json:"project_id"`
-	VersionID int64 `json:"version_id"`
+	ProjectID int64  `json:"project_id"`
+	VersionID int64  `json:"version_id"`
+	Query     string `json:"query,omitempty"` // a task table selection; empty: the unlabeled tasks
 }
 
 // Kind names the job.
@@ -62,33 +66,32 @@ func (w *PrelabelWorker) Work(ctx context.Context, j *river.Job[PrelabelArgs]) e
 	if err != nil {
 		return nil
 	}
-	spec, ok := specFor(cfg)
-	if !ok || spec.kind != v.Kind || spec.control.Name != v.Control {
+	spec, ok := classifier.For(cfg)
+	if !ok || spec.Kind != v.Kind || spec.Control.Name != v.Control {
 		return nil // the config changed since the training
 	}
-	m, err := spec.load(v.Model)
+	m, err := spec.Load(v.Model)
 	if err != nil {
 		return err
+	}
+	sel, err := store.ParseDMQuery(p.ID, j.Args.Query)
+	if err != nil {
+		return fmt.Errorf("pre-label a selection: %w", err)
 	}
 	var after int64
 	for {
 		if active, err := w.store.IsActiveModel(ctx, v.ID); err != nil || !active {
 			return err // superseded: the newer version pre-labels
 		}
-		tasks, err := w.store.UnlabeledTasks(ctx, p.ID, after, prelabelBatch)
+		tasks, err := w.prelabelBatch(ctx, p.ID, j.Args.Query != "", sel, after)
 		if err != nil || len(tasks) == 0 {
 			return err
 		}
 		var batch []store.NewPrediction
 		for _, t := range tasks {
-			in, err := spec.readInput(ctx, w.blobs, t.Data)
+			res, score, err := spec.Predict(ctx, w.blobs, m, t.Data)
 			if err != nil {
-				continue
-			}
-			target, score := spec.predict(m, in)
-			res, err := spec.results(target, in.text)
-			if err != nil {
-				continue
+				continue // an unreadable file gets no prediction
 			}
 			batch = append(batch, store.NewPrediction{TaskID: t.ID, ModelVersion: v.Name(), Score: &score, Result: res})
 		}
@@ -100,4 +103,19 @@ func (w *PrelabelWorker) Work(ctx context.Context, j *river.Job[PrelabelArgs]) e
 			return err
 		}
 	}
+}
+
+// prelabelBatch is the next batch of tasks to predict after the id after:
+// the unlabeled ones, or those of the selection sel.
+func (w *PrelabelWorker) prelabelBatch(ctx context.Context, projectID int64, selected bool, sel store.TaskQuery, after int64) ([]store.Task, error) {
+	if !selected {
+		return w.store.UnlabeledTasks(ctx, projectID, after, prelabelBatch)
+	}
+	sel.Order, sel.After, sel.Offset, sel.Limit = store.TaskOrder{}, &store.Cursor{ID: after}, 0, prelabelBatch
+	rows, err := w.store.FindTasks(ctx, sel)
+	tasks := make([]store.Task, len(rows))
+	for i, r := range rows {
+		tasks[i] = r.Task
+	}
+	return tasks, err
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"concord/internal/export"
 	"concord/internal/store"
 )
 
@@ -35,6 +36,6 @@ func (w *PruneWorker) Work(ctx context.Context, j *river.Job[PruneArgs]) error {
 	if _, err := w.store.PruneExpired(ctx, keepAuthFailures); err != nil {
 		return err
 	}
-	_, err := PruneExports(ctx, w.store)
+	_, err := export.Prune(ctx, w.store)
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"concord/internal/classifier"
 	"concord/internal/labeling"
 	"concord/internal/live"
 	"concord/internal/media"
@@ -20,6 +21,9 @@ import (
 // TrainArgs asks for the project's in-house model to be trained on its labels.
 type TrainArgs struct {
 	ProjectID int64 `json:"project_id"`
+	// Query, a Data Manager query, trains on the labels of the tasks it
+	// selects only (a task table selection); empty: all the project's labels.
+	Query string `json:"query,omitempty"`
 }
 
 // Kind names the job.
@@ -60,24 +64,24 @@ func (w *TrainWorker) Work(ctx context.Context, j *river.Job[TrainArgs]) error {
 	if err != nil {
 		return nil // not set up: nothing to train
 	}
-	spec, ok := specFor(cfg)
+	spec, ok := classifier.For(cfg)
 	if !ok {
 		return nil // no control the in-house classifier understands
 	}
-	var train, test []example
-	last, err := w.store.LabeledTasks(ctx, p.ID, func(lt store.LabeledTask) error {
-		t, ok := spec.targetOf(lt.Results, lt.GroundTruth)
-		if !ok || (spec.kind != kindSpans && spec.kind != kindRegions && len(t.labels) == 0) {
-			return nil
+	sel, err := store.ParseDMQuery(p.ID, j.Args.Query)
+	if err != nil {
+		return fmt.Errorf("train on a selection: %w", err)
+	}
+	var train, test []classifier.Example
+	last, err := w.store.LabeledTasks(ctx, sel, func(lt store.LabeledTask) error {
+		ex, ok := spec.Example(ctx, w.blobs, lt.Data, lt.Results, lt.GroundTruth)
+		if !ok {
+			return ctx.Err()
 		}
-		in, err := spec.readInput(ctx, w.blobs, lt.Data)
-		if err != nil {
-			return nil // an unreadable file is skipped, not fatal
-		}
-		if heldOut(lt.ID) {
-			test = append(test, example{in, t})
+		if classifier.HeldOut(lt.ID) {
+			test = append(test, ex)
 		} else {
-			train = append(train, example{in, t})
+			train = append(train, ex)
 		}
 		return ctx.Err()
 	})
@@ -89,7 +93,7 @@ func (w *TrainWorker) Work(ctx context.Context, j *river.Job[TrainArgs]) error {
 		train, test = append(train, test...), nil
 	}
 	start := time.Now()
-	m, err := spec.train(train)
+	m, err := spec.Train(train)
 	if errors.Is(err, ml.ErrNoData) {
 		return nil // not enough labels or labels of one kind only: wait for more
 	}
@@ -97,7 +101,7 @@ func (w *TrainWorker) Work(ctx context.Context, j *river.Job[TrainArgs]) error {
 		return fmt.Errorf("train: %w", err)
 	}
 	secs := time.Since(start).Seconds()
-	metrics, _ := json.Marshal(spec.evaluate(m, test))
+	metrics, _ := json.Marshal(spec.Evaluate(m, test))
 	b, err := m.MarshalBinary()
 	if err != nil {
 		return err
@@ -106,7 +110,7 @@ func (w *TrainWorker) Work(ctx context.Context, j *river.Job[TrainArgs]) error {
 	err = w.store.Transact(ctx, func(tx *store.Store) error {
 		var err error
 		v, err = tx.SaveModelVersion(ctx, store.ModelVersion{
-			ProjectID: p.ID, Kind: spec.kind, Control: spec.control.Name, Object: spec.object.Name,
+			ProjectID: p.ID, Kind: spec.Kind, Control: spec.Control.Name, Object: spec.Object.Name,
 			TrainedOn: len(train), HeldOut: len(test), Metrics: metrics, Model: b, LastAnnotationID: last, TrainSeconds: secs,
 		})
 		if err != nil {
@@ -134,7 +138,7 @@ func TrainIfDue(ctx context.Context, jobs *Client, tx *store.Store, p store.Proj
 	if err != nil {
 		return nil
 	}
-	if _, ok := specFor(cfg); !ok {
+	if _, ok := classifier.For(cfg); !ok {
 		return nil
 	}
 	n, err := tx.LabelsSinceTraining(ctx, p.ID, p.RetrainEvery)

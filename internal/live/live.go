@@ -49,6 +49,10 @@ const (
 	TypeModelTrained = "model.trained"
 	// TypeAgreementUpdated is sent when a project's agreement has been recomputed; ID is unused, Data {"agreement": x} overall.
 	TypeAgreementUpdated = "agreement.updated"
+	// TypeAnnotatorPaused is sent when an annotator is paused for low gold accuracy; ID is the user, Data {"accuracy": x, "gold_tasks": n, "threshold": x}.
+	TypeAnnotatorPaused = "annotator.paused"
+	// TypeAnnotatorUnpaused is sent when a manager unpauses an annotator; ID is the user.
+	TypeAnnotatorUnpaused = "annotator.unpaused"
 	// TypeProgress is sent when a project's progress changes; ID is unused, Data {"tasks": n, "completed": n, "annotations_today": n}.
 	TypeProgress = "progress"
 )

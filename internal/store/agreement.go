@@ -22,12 +22,13 @@ type AnnotationLabels struct {
 }
 
 // AnnotatedTasks calls fn for every task of the project with at least one
-// completed annotation, in id order, streaming.
+// completed annotation that counts, in id order, streaming. Skips and
+// annotations a reviewer rejected do not count.
 func (s *Store) AnnotatedTasks(ctx context.Context, projectID int64, fn func(TaskAnnotations) error) error {
 	rows, err := s.db.Query(ctx, `
 		SELECT a.task_id, json_agg(json_build_object('id', a.id, 'completed_by', a.completed_by, 'result', a.result,
 			'ground_truth', a.ground_truth, 'lead_time', a.lead_time) ORDER BY a.id)
-		FROM annotations a WHERE a.project_id = $1 AND NOT a.was_cancelled AND a.completed_by IS NOT NULL
+		FROM annotations a WHERE a.project_id = $1 AND NOT a.was_cancelled AND a.completed_by IS NOT NULL AND a.review_state <> 'rejected'
 		GROUP BY a.task_id ORDER BY a.task_id`, projectID)
 	if err != nil {
 		return wrap("annotated tasks", err)

@@ -91,11 +91,12 @@ var ErrAlreadyAnnotated = errors.New("you have already annotated this task")
 // Submit stores an annotation with its consequences in one statement: the
 // task's count of completed annotations, its lock and the annotator's draft
 // go, and a label (not a skip) is counted in the annotator's row of
-// label_counts, which DrainLabels reads. A submission whose idempotency key
-// was seen before returns the annotation it made (created false).
-// maxAnnotations is the project's annotators per task. Called on a
+// label_counts, which the drain reads (LabelsToDrain). A submission whose
+// idempotency key was seen before returns the annotation it made (created
+// false). maxAnnotations is the project's annotators per task. Called on a
 // transaction's Store, it joins that transaction (to enqueue the jobs a new
-// annotation makes due with it).
+// annotation makes due with it). A new annotation by an annotator paused on
+// the project for low gold accuracy is refused with ErrPaused.
 func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) (a Annotation, created bool, err error) {
 	var key *string
 	if sub.IdempotencyKey != "" {
@@ -105,6 +106,8 @@ func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) 
 		WITH ins AS (
 			INSERT INTO annotations (task_id, project_id, completed_by, result, was_cancelled, skip_reason, lead_time, idempotency_key)
 			SELECT t.id, t.project_id, $2, $3, $4, $5, $6, $7 FROM tasks t WHERE t.id = $1
+				AND NOT EXISTS (SELECT 1 FROM annotator_pauses ap
+					WHERE ap.project_id = t.project_id AND ap.user_id = $2 AND ap.unpaused_at IS NULL)
 			ON CONFLICT (completed_by, idempotency_key) DO NOTHING
 			RETURNING `+annotationColumns+`),
 		counted AS (
@@ -123,12 +126,31 @@ func (s *Store) Submit(ctx context.Context, sub Submission, maxAnnotations int) 
 		// A retry: the key is taken; answer with what it made.
 		a, err = one[Annotation](s.db.Query(ctx, `SELECT `+annotationColumns+` FROM annotations
 			WHERE completed_by = $1 AND idempotency_key = $2`, sub.UserID, sub.IdempotencyKey))
-		return a, false, wrap("submit", err)
+		if err == nil {
+			return a, false, nil
+		}
+	}
+	if errors.Is(err, ErrNotFound) {
+		// Nothing inserted: no such task, or a paused annotator.
+		err = s.pausedOnTask(ctx, sub.TaskID, sub.UserID)
 	}
 	if errors.Is(wrap("", err), ErrConflict) {
 		return a, false, ErrAlreadyAnnotated
 	}
 	return a, err == nil, wrap("submit", err)
+}
+
+// pausedOnTask is ErrPaused when the user is paused on the task's project,
+// else ErrNotFound (no such task): why a submission inserted nothing.
+func (s *Store) pausedOnTask(ctx context.Context, taskID, userID int64) error {
+	var projectID int64
+	if err := s.db.QueryRow(ctx, `SELECT project_id FROM tasks WHERE id = $1`, taskID).Scan(&projectID); err != nil {
+		return noRows(err)
+	}
+	if err := checkPaused(ctx, s, projectID, userID); err != nil {
+		return err
+	}
+	return ErrNotFound
 }
 
 // countDone adds delta to a task's completed annotations and updates whether it is full.

@@ -14,15 +14,34 @@ import (
 // There is no review state to filter on yet: annotations have no review
 // column (the review workflow is another issue's); add it here when they do.
 type ExportFilter struct {
-	From, To        *time.Time // annotation created_at in [From, To)
-	Annotators      []int64    // completed_by in this list (empty: anyone)
-	Label           string     // a result value (a choice, a span, box or region label, a text) equals this
-	GroundTruthOnly bool       // only annotations marked ground truth
-	ReviewState     string     // "": any; "accepted", "rejected", or "unreviewed"
-	Skipped         bool       // also annotations the annotator skipped (was_cancelled)
-	AllTasks        bool       // also tasks without a passing annotation
-	Predictions     bool       // read each task's predictions
-	Media           bool       // read the facts of media the task data names (/media/<sha256>)
+	From, To        *time.Time    // annotation created_at in [From, To)
+	Annotators      []int64       // completed_by in this list (empty: anyone)
+	Label           string        // a result value (a choice, a span, box or region label, a text) equals this
+	GroundTruthOnly bool          // only annotations marked ground truth
+	ReviewState     string        // "": any; "accepted", "rejected", or "unreviewed"
+	Skipped         bool          // also annotations the annotator skipped (was_cancelled)
+	AllTasks        bool          // also tasks without a passing annotation
+	Predictions     bool          // read each task's predictions
+	Media           bool          // read the facts of media the task data names (/media/<sha256>)
+	Tasks           SnapshotTasks // which tasks, by their annotations (Label Studio's task_filter_options)
+	Query           string        // only the tasks this Data Manager query selects (a task table selection); "": all
+}
+
+// Task filter modes: a SnapshotTasks field keeps every task (""), only the tasks
+// that have the property, or only those that have not.
+const (
+	TasksOnly    = "only"
+	TasksExclude = "exclude"
+)
+
+// SnapshotTasks chooses tasks by their annotations, whatever the annotation
+// filters keep, as Label Studio's export snapshots do; each field is "",
+// TasksOnly or TasksExclude.
+type SnapshotTasks struct {
+	Annotated string // has an annotation that is not a skip
+	Skipped   string // has a skip
+	Finished  string // all its annotators are done (is_full)
+	Reviewed  string // has a reviewed annotation
 }
 
 // ExportTask is one task as exports read it: its data and the JSON arrays its
@@ -50,7 +69,7 @@ const exportQuery = `
 	LEFT JOIN LATERAL (
 		SELECT json_agg(json_build_object('id', a.id, 'completed_by', a.completed_by, 'email', u.email,
 			'result', a.result, 'was_cancelled', a.was_cancelled, 'ground_truth', a.ground_truth,
-			'lead_time', a.lead_time, 'created_at', a.created_at) ORDER BY a.id) AS anns
+			'lead_time', a.lead_time, 'created_at', a.created_at, 'review_state', a.review_state) ORDER BY a.id) AS anns
 		FROM annotations a LEFT JOIN users u ON u.id = a.completed_by
 		WHERE a.task_id = t.id` + exportAnnotationFilter + `
 	) a ON true
@@ -68,8 +87,14 @@ const exportQuery = `
 			LIMIT 1 -- (project_id, hash) is the key; the limit keeps the look-up per value, never a join of the project's media
 		) f
 	) md ON true
-	WHERE t.project_id = $1 AND ($8 OR a.anns IS NOT NULL)
-	ORDER BY t.id`
+	WHERE t.project_id = $1 AND ($8 OR a.anns IS NOT NULL)` + exportTaskFilter
+
+// exportTaskFilter is the task condition of exportQuery ($12–$15) and, renumbered, of CountExportTasks.
+const exportTaskFilter = `
+	AND ($12::text = '' OR ($12 = 'only') = EXISTS (SELECT 1 FROM annotations x WHERE x.task_id = t.id AND NOT x.was_cancelled))
+	AND ($13::text = '' OR ($13 = 'only') = EXISTS (SELECT 1 FROM annotations x WHERE x.task_id = t.id AND x.was_cancelled))
+	AND ($14::text = '' OR ($14 = 'only') = t.is_full)
+	AND ($15::text = '' OR ($15 = 'only') = EXISTS (SELECT 1 FROM annotations x WHERE x.task_id = t.id AND x.review_state <> ''))`
 
 // exportAnnotationFilter is the annotation condition of exportQuery and CountExportTasks ($2–$7, $11).
 const exportAnnotationFilter = `
@@ -86,14 +111,19 @@ func (f ExportFilter) args(projectID int64) []any {
 	if ann == nil {
 		ann = []int64{}
 	}
-	return []any{projectID, f.From, f.To, ann, f.Label, f.GroundTruthOnly, f.Skipped, f.AllTasks, f.Predictions, f.Media, f.ReviewState}
+	return []any{projectID, f.From, f.To, ann, f.Label, f.GroundTruthOnly, f.Skipped, f.AllTasks, f.Predictions, f.Media, f.ReviewState,
+		f.Tasks.Annotated, f.Tasks.Skipped, f.Tasks.Finished, f.Tasks.Reviewed}
 }
 
 // ExportTasks calls fn with each of a project's tasks that pass the filter, in
 // id order, reading them from one query as fn consumes them. An error from fn
 // stops the query and is returned as it is.
 func (s *Store) ExportTasks(ctx context.Context, projectID int64, f ExportFilter, fn func(ExportTask) error) error {
-	rows, err := s.db.Query(ctx, exportQuery, f.args(projectID)...)
+	sql, args, err := ExportQuerySQL(projectID, f)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
 		return wrap("export tasks", err)
 	}
@@ -122,20 +152,45 @@ func jsonbBytes(b []byte) []byte {
 	return b
 }
 
-// ExportQuerySQL returns the export query and its arguments, for measuring it
-// against PostgreSQL's own COPY (the benchmark's baseline).
-func ExportQuerySQL(projectID int64, f ExportFilter) (string, []any) {
-	return exportQuery, f.args(projectID)
+// ExportQuerySQL returns the export query and its arguments (for measuring it
+// against PostgreSQL's own COPY, the benchmark's baseline); a bad Query is a QueryError.
+func ExportQuerySQL(projectID int64, f ExportFilter) (string, []any, error) {
+	a := &sqlArgs{args: f.args(projectID)}
+	sel, err := f.selection(projectID, a)
+	return exportQuery + sel + ` ORDER BY t.id`, a.args, err
+}
+
+// selection is the condition (with its leading AND) that keeps the tasks of
+// f.Query, its parameters bound after those already in a; "" without a query.
+func (f ExportFilter) selection(projectID int64, a *sqlArgs) (string, error) {
+	if f.Query == "" {
+		return "", nil
+	}
+	q, err := ParseDMQuery(projectID, f.Query)
+	if err != nil {
+		return "", err
+	}
+	q.Order, q.After, q.Offset = TaskOrder{}, nil, 0
+	where, _, err := q.build(a)
+	return " AND " + where, err
 }
 
 // CountExportTasks counts the tasks ExportTasks would give.
 func (s *Store) CountExportTasks(ctx context.Context, projectID int64, f ExportFilter) (int64, error) {
 	var n int64
 	args := f.args(projectID)
-	// The filter's review state is $11 in the export query and $9 here.
-	err := s.db.QueryRow(ctx, `
+	// The filter's review state is $11 in the export query and $9 here, the
+	// task filter's $12–$15 are $10–$13 (predictions and media are not read);
+	// the selection's parameters follow.
+	renumber := strings.NewReplacer("$11", "$9", "$12", "$10", "$13", "$11", "$14", "$12", "$15", "$13")
+	a := &sqlArgs{args: append(args[:8:8], args[10:]...)}
+	sel, err := f.selection(projectID, a)
+	if err != nil {
+		return 0, err
+	}
+	err = s.db.QueryRow(ctx, `
 		SELECT count(*) FROM tasks t WHERE t.project_id = $1 AND ($8 OR EXISTS (
-			SELECT 1 FROM annotations a WHERE a.task_id = t.id`+strings.ReplaceAll(exportAnnotationFilter, "$11", "$9")+`))`,
-		append(args[:8:8], f.ReviewState)...).Scan(&n)
+			SELECT 1 FROM annotations a WHERE a.task_id = t.id`+renumber.Replace(exportAnnotationFilter)+`))`+renumber.Replace(exportTaskFilter)+sel,
+		a.args...).Scan(&n)
 	return n, wrap("count export tasks", err)
 }

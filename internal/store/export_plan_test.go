@@ -45,7 +45,10 @@ func TestExportPlanReadsOnlyItsMedia(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := store.ExportFilter{AllTasks: true, Media: true}
-	sql, args := store.ExportQuerySQL(p.ID, f)
+	sql, args, err := store.ExportQuerySQL(p.ID, f)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, mode := range []string{"force_generic_plan", "force_custom_plan"} {
 		var plan []byte
 		err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
@@ -60,7 +63,7 @@ func TestExportPlanReadsOnlyItsMedia(t *testing.T) {
 		checkExportPlan(t, mode, plan)
 	}
 	n := 0
-	err := s.ExportTasks(ctx, p.ID, f, func(et store.ExportTask) error {
+	err = s.ExportTasks(ctx, p.ID, f, func(et store.ExportTask) error {
 		var data struct{ Image string }
 		var media map[string]struct{ Filename string }
 		json.Unmarshal(et.Data, &data)

@@ -97,6 +97,9 @@ func TestExportTasks(t *testing.T) {
 		{"unreviewed", store.ExportFilter{ReviewState: "unreviewed"}, []got{{tasks[0], 2}, {tasks[1], 1}}},
 		{"from", store.ExportFilter{From: &since}, []got{{tasks[0], 2}}},
 		{"to", store.ExportFilter{To: &since}, []got{{tasks[1], 2}}},
+		{"reviewed tasks", store.ExportFilter{AllTasks: true, Tasks: store.SnapshotTasks{Reviewed: store.TasksOnly}}, []got{{tasks[1], 2}}},
+		{"tasks without annotations", store.ExportFilter{AllTasks: true, Tasks: store.SnapshotTasks{Annotated: store.TasksExclude}}, []got{{tasks[2], 0}}},
+		{"annotated, unreviewed tasks", store.ExportFilter{Tasks: store.SnapshotTasks{Annotated: store.TasksOnly, Reviewed: store.TasksExclude, Skipped: store.TasksExclude}}, []got{{tasks[0], 2}}},
 	} {
 		if g := read(c.f); !slices.Equal(g, c.want) {
 			t.Errorf("%s: got %v, want %v", c.name, g, c.want)

@@ -8,24 +8,29 @@ import (
 
 // Export is one background export: what was asked, how far it got, and its file.
 type Export struct {
-	ID         int64           `db:"id"`
-	ProjectID  int64           `db:"project_id"`
-	CreatedBy  *int64          `db:"created_by"`
-	Format     string          `db:"format"`
-	Options    json.RawMessage `db:"options"`
-	Status     string          `db:"status"`
-	RowsDone   int64           `db:"rows_done"`
-	RowsTotal  int64           `db:"rows_total"`
-	FilePath   string          `db:"file_path"`
-	Size       int64           `db:"size"`
-	Error      string          `db:"error"`
-	CreatedAt  time.Time       `db:"created_at"`
-	FinishedAt *time.Time      `db:"finished_at"`
-	ExpiresAt  *time.Time      `db:"expires_at"`
+	ID        int64  `db:"id"`
+	ProjectID int64  `db:"project_id"`
+	CreatedBy *int64 `db:"created_by"`
+	// CreatorEmail and CreatorName name the user who asked for it ("" when gone).
+	CreatorEmail string          `db:"creator_email"`
+	CreatorName  string          `db:"creator_name"`
+	Format       string          `db:"format"`
+	Options      json.RawMessage `db:"options"`
+	Status       string          `db:"status"`
+	RowsDone     int64           `db:"rows_done"`
+	RowsTotal    int64           `db:"rows_total"`
+	FilePath     string          `db:"file_path"`
+	Size         int64           `db:"size"`
+	Error        string          `db:"error"`
+	CreatedAt    time.Time       `db:"created_at"`
+	FinishedAt   *time.Time      `db:"finished_at"`
+	ExpiresAt    *time.Time      `db:"expires_at"`
 }
 
 const exportColumns = `id, project_id, created_by, format, options, status, rows_done, rows_total, file_path, size,
-	error, created_at, finished_at, expires_at`
+	error, created_at, finished_at, expires_at,
+	coalesce((SELECT u.email FROM users u WHERE u.id = exports.created_by), '') AS creator_email,
+	coalesce((SELECT u.name FROM users u WHERE u.id = exports.created_by), '') AS creator_name`
 
 // Export statuses.
 const (

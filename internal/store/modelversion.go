@@ -56,13 +56,20 @@ type LabeledTask struct {
 	GroundTruth bool              // the first result list is ground truth
 }
 
-// LabeledTasks calls fn for every task of the project with completed
-// annotations, in id order, and returns the newest annotation id it saw.
-func (s *Store) LabeledTasks(ctx context.Context, projectID int64, fn func(LabeledTask) error) (int64, error) {
+// LabeledTasks calls fn for every task q selects (TaskQuery{ProjectID: id}:
+// all of the project's) with completed annotations, in id order, and returns
+// the newest annotation id it saw.
+func (s *Store) LabeledTasks(ctx context.Context, q TaskQuery, fn func(LabeledTask) error) (int64, error) {
+	q.Order, q.After, q.Offset = TaskOrder{}, nil, 0
+	a := &sqlArgs{}
+	where, _, err := q.build(a)
+	if err != nil {
+		return 0, err
+	}
 	rows, err := s.db.Query(ctx, `
 		SELECT t.id, t.data, json_agg(a.result ORDER BY a.ground_truth DESC, a.id DESC), bool_or(a.ground_truth), max(a.id)
 		FROM tasks t JOIN annotations a ON a.task_id = t.id AND NOT a.was_cancelled
-		WHERE t.project_id = $1 GROUP BY t.id ORDER BY t.id`, projectID)
+		WHERE `+where+` GROUP BY t.id ORDER BY t.id`, a.args...)
 	if err != nil {
 		return 0, wrap("labeled tasks", err)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -67,4 +68,56 @@ func (s *Store) AddPredictions(ctx context.Context, projectID int64, ps []NewPre
 		}
 		return tx.tx.SendBatch(ctx, b).Close()
 	}))
+}
+
+const predictionColumns = `id, task_id, project_id, model_version, score, result, created_at`
+
+// PredictionByID finds a prediction.
+func (s *Store) PredictionByID(ctx context.Context, id int64) (Prediction, error) {
+	p, err := one[Prediction](s.db.Query(ctx, `SELECT `+predictionColumns+` FROM predictions WHERE id = $1`, id))
+	return p, wrap("prediction by id", err)
+}
+
+// ProjectPredictions lists a project's predictions, oldest first.
+func (s *Store) ProjectPredictions(ctx context.Context, projectID int64) ([]Prediction, error) {
+	ps, err := all[Prediction](s.db.Query(ctx, `SELECT `+predictionColumns+` FROM predictions WHERE project_id = $1 ORDER BY id`, projectID))
+	return ps, wrap("project predictions", err)
+}
+
+// UpdatePrediction replaces a prediction's model version, score and result,
+// and recomputes its task's lowest score.
+func (s *Store) UpdatePrediction(ctx context.Context, p Prediction) (Prediction, error) {
+	var out Prediction
+	err := s.Transact(ctx, func(tx *Store) error {
+		var err error
+		out, err = one[Prediction](tx.db.Query(ctx, `
+			UPDATE predictions SET model_version = $2, score = $3, result = $4 WHERE id = $1
+			RETURNING `+predictionColumns, p.ID, p.ModelVersion, p.Score, p.Result))
+		if err != nil {
+			return err
+		}
+		return tx.rescore(ctx, out.TaskID)
+	})
+	return out, wrap("update prediction", err)
+}
+
+// DeletePrediction removes a prediction and recomputes its task's lowest score.
+func (s *Store) DeletePrediction(ctx context.Context, id int64) error {
+	return wrap("delete prediction", s.Transact(ctx, func(tx *Store) error {
+		var taskID int64
+		err := tx.db.QueryRow(ctx, `DELETE FROM predictions WHERE id = $1 RETURNING task_id`, id).Scan(&taskID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		return tx.rescore(ctx, taskID)
+	}))
+}
+
+// rescore sets a task's uncertainty to the lowest score of its predictions.
+func (s *Store) rescore(ctx context.Context, taskID int64) error {
+	_, err := s.db.Exec(ctx, `UPDATE tasks SET uncertainty = (SELECT min(score) FROM predictions WHERE task_id = $1) WHERE id = $1`, taskID)
+	return err
 }

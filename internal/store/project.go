@@ -20,7 +20,11 @@ type Project struct {
 	GoldRate           float64   `db:"gold_rate"`
 	AgreementThreshold float64   `db:"agreement_threshold"`
 	MaxExtra           int       `db:"max_extra_annotators"`
+	GoldPauseWindow    int       `db:"gold_pause_window"`
+	GoldPauseThreshold float64   `db:"gold_pause_threshold"`
 	CreatedBy          *int64    `db:"created_by"`
+	CreatorEmail       string    `db:"creator_email"` // "" when the creator's account is gone
+	CreatorName        string    `db:"creator_name"`
 	CreatedAt          time.Time `db:"created_at"`
 	UpdatedAt          time.Time `db:"updated_at"`
 	TaskCount          int64     `db:"task_count"`
@@ -59,11 +63,16 @@ type ProjectFields struct {
 	GoldRate           float64 // share of served tasks that are gold (have ground truth), 0 to 1
 	AgreementThreshold float64 // a task under this agreement gets one more annotator…
 	MaxExtra           int     // …up to this many more
+	GoldPauseWindow    int     // pause an annotator whose accuracy on their last this many gold tasks (0: never)…
+	GoldPauseThreshold float64 // …is under this, 0 to 1
 }
 
 const projectColumns = `p.id, p.title, p.description, p.label_config, p.expert_instruction,
-	p.maximum_annotations, p.sampling, p.lock_minutes, p.show_others, p.retrain_every, p.gold_rate, p.agreement_threshold, p.max_extra_annotators, p.created_by, p.created_at, p.updated_at,
-	p.task_count`
+	p.maximum_annotations, p.sampling, p.lock_minutes, p.show_others, p.retrain_every, p.gold_rate, p.agreement_threshold, p.max_extra_annotators, p.gold_pause_window, p.gold_pause_threshold, p.created_by, p.created_at, p.updated_at,
+	p.task_count, coalesce(cu.email, '') AS creator_email, coalesce(cu.name, '') AS creator_name`
+
+// projectFrom is the FROM of every project query: the project and its creator.
+const projectFrom = ` FROM projects p LEFT JOIN users cu ON cu.id = p.created_by`
 
 // CreateProject adds a project and makes its creator a manager of it.
 func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int64) (Project, error) {
@@ -73,10 +82,12 @@ func (s *Store) CreateProject(ctx context.Context, f ProjectFields, creator int6
 		var id int64
 		err := tx.db.QueryRow(ctx, `
 			INSERT INTO projects (title, description, label_config, expert_instruction, maximum_annotations, sampling,
-				lock_minutes, show_others, retrain_every, gold_rate, agreement_threshold, max_extra_annotators, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+				lock_minutes, show_others, retrain_every, gold_rate, agreement_threshold, max_extra_annotators, created_by,
+				gold_pause_window, gold_pause_threshold)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling,
-			f.LockMinutes, f.ShowOthers, f.RetrainEvery, f.GoldRate, f.AgreementThreshold, f.MaxExtra, creator).Scan(&id)
+			f.LockMinutes, f.ShowOthers, f.RetrainEvery, f.GoldRate, f.AgreementThreshold, f.MaxExtra, creator,
+			f.GoldPauseWindow, f.GoldPauseThreshold).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -96,19 +107,19 @@ func (s *Store) ProjectByID(ctx context.Context, id int64) (Project, error) {
 }
 
 func (s *Store) projectByID(ctx context.Context, id int64) (Project, error) {
-	return one[Project](s.db.Query(ctx, `SELECT `+projectColumns+` FROM projects p WHERE p.id = $1`, id))
+	return one[Project](s.db.Query(ctx, `SELECT `+projectColumns+projectFrom+` WHERE p.id = $1`, id))
 }
 
 // Projects lists every project, newest first.
 func (s *Store) Projects(ctx context.Context) ([]Project, error) {
-	ps, err := all[Project](s.db.Query(ctx, `SELECT `+projectColumns+` FROM projects p ORDER BY p.id DESC`))
+	ps, err := all[Project](s.db.Query(ctx, `SELECT `+projectColumns+projectFrom+` ORDER BY p.id DESC`))
 	return ps, wrap("projects", err)
 }
 
 // ProjectsOf lists the projects a user is a member of, newest first.
 func (s *Store) ProjectsOf(ctx context.Context, userID int64) ([]Project, error) {
 	ps, err := all[Project](s.db.Query(ctx, `
-		SELECT `+projectColumns+` FROM projects p
+		SELECT `+projectColumns+projectFrom+`
 		JOIN project_members m ON m.project_id = p.id AND m.user_id = $1
 		ORDER BY p.id DESC`, userID))
 	return ps, wrap("projects of user", err)
@@ -122,10 +133,12 @@ func (s *Store) UpdateProject(ctx context.Context, id int64, f ProjectFields) (P
 		err := mustAffect(tx.db.Exec(ctx, `
 			UPDATE projects SET title = $2, description = $3, label_config = $4, expert_instruction = $5,
 				maximum_annotations = $6, sampling = $7, lock_minutes = $8, show_others = $9, retrain_every = $10,
-				gold_rate = $11, agreement_threshold = $12, max_extra_annotators = $13, updated_at = now()
+				gold_rate = $11, agreement_threshold = $12, max_extra_annotators = $13,
+				gold_pause_window = $14, gold_pause_threshold = $15, updated_at = now()
 			WHERE id = $1`,
 			id, f.Title, f.Description, f.LabelConfig, f.ExpertInstruction, f.MaximumAnnotations, f.Sampling,
-			f.LockMinutes, f.ShowOthers, f.RetrainEvery, f.GoldRate, f.AgreementThreshold, f.MaxExtra))
+			f.LockMinutes, f.ShowOthers, f.RetrainEvery, f.GoldRate, f.AgreementThreshold, f.MaxExtra,
+			f.GoldPauseWindow, f.GoldPauseThreshold))
 		if err != nil {
 			return err
 		}

@@ -50,7 +50,7 @@ func (s *Store) projectForUser(ctx context.Context, id, userID int64) (Project, 
 	r, err := one[row](s.db.Query(ctx, `SELECT `+projectColumns+`, coalesce(m.role, '') AS member_role,
 			EXISTS (SELECT 1 FROM webhooks w WHERE w.project_id = p.id AND 'annotation.created' = ANY (w.events))
 			OR EXISTS (SELECT 1 FROM ml_backends b WHERE b.project_id = p.id) AS hooks
-		FROM projects p LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
+		`+projectFrom+` LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
 		WHERE p.id = $1`, id, userID))
 	r.Project.AnnotationHooks = r.Hooks
 	return r.Project, r.MemberRole, wrap("project for user", err)

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // NextTask serves the next task to an annotator and reserves it for them for
@@ -12,7 +15,8 @@ import (
 // order. Rows taken by concurrent callers are skipped, never waited on.
 // ErrNotFound when nothing is left for this annotator.
 // Tasks in exclude are neither returned nor given up: the page asks for the
-// task after the one on screen, to have it ready.
+// task after the one on screen, to have it ready. ErrPaused when the
+// annotator is paused on the project for low gold accuracy.
 func (s *Store) NextTask(ctx context.Context, p Project, userID int64, exclude []int64) (Task, error) {
 	t, _, err := s.NextForLabeling(ctx, p, userID, exclude)
 	return t, err
@@ -32,8 +36,14 @@ func (s *Store) NextForLabeling(ctx context.Context, p Project, userID int64, ex
 	err := s.db.QueryRow(ctx, nextSQL(p.Sampling), p.ID, userID, p.MaximumAnnotations, exclude, gold, p.LockMinutes).Scan(
 		&t.ID, &t.ProjectID, &t.Data, &t.DoneCount, &t.IsFull, &t.CreatedAt, &t.UpdatedAt,
 		&mine, &st.Draft, &preds, &st.Progress.Done, &st.Progress.DoneToday)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// Nothing served: nothing left, or a paused annotator.
+		if err = checkPaused(ctx, s, p.ID, userID); err == nil {
+			err = ErrNotFound
+		}
+	}
 	if err != nil {
-		return t, st, wrap("next task", noRows(err))
+		return t, st, wrap("next task", err)
 	}
 	err = st.decode(mine, preds)
 	return t, st, wrap("next task", err)
@@ -41,7 +51,7 @@ func (s *Store) NextForLabeling(ctx context.Context, p Project, userID int64, ex
 
 // nextSQL serves a task with $1 project, $2 user, $3 annotators per task, $4
 // the ids not to serve, $5 whether to try a gold task first, $6 the lock's
-// minutes. In order: a task of the annotator's that a reviewer rejected; one
+// minutes. Nothing for an annotator paused on the project. In order: a task of the annotator's that a reviewer rejected; one
 // they hold a live lock on; (with $5) one with another user's ground truth;
 // else a pick in the sampling order. Each later choice runs only when the
 // earlier found nothing. The chosen task is locked for the annotator, and its
@@ -49,20 +59,23 @@ func (s *Store) NextForLabeling(ctx context.Context, p Project, userID int64, ex
 // predates this reservation finds the row changed under its lock and passes it
 // over (see openFor). The row returned is the task and its labeling state.
 func nextSQL(sampling string) string {
-	picks := pickSQL(sampling, `NOT EXISTS (SELECT 1 FROM earlier)`)
+	picks := pickSQL(sampling, `NOT EXISTS (SELECT 1 FROM paused) AND NOT EXISTS (SELECT 1 FROM earlier)`)
 	union := `SELECT id FROM earlier UNION ALL SELECT id FROM pick`
 	if sampling == "random" {
 		// Nothing from the random point on: from the start of the range.
-		picks += `), wrapped AS (` + pickSQL("sequential", `NOT EXISTS (SELECT 1 FROM earlier) AND NOT EXISTS (SELECT 1 FROM pick)`)
+		picks += `), wrapped AS (` + pickSQL("sequential", `NOT EXISTS (SELECT 1 FROM paused) AND NOT EXISTS (SELECT 1 FROM earlier) AND NOT EXISTS (SELECT 1 FROM pick)`)
 		union += ` UNION ALL SELECT id FROM wrapped`
 	}
 	return `
-	WITH rejected AS (
-		SELECT a.task_id AS id FROM annotations a WHERE a.project_id = $1 AND a.completed_by = $2
+	WITH paused AS (
+		SELECT 1 FROM annotator_pauses WHERE project_id = $1 AND user_id = $2 AND unpaused_at IS NULL),
+	rejected AS (
+		SELECT a.task_id AS id FROM annotations a WHERE NOT EXISTS (SELECT 1 FROM paused)
+			AND a.project_id = $1 AND a.completed_by = $2
 			AND a.review_state = 'rejected' AND NOT a.imported AND a.task_id <> ALL($4) ORDER BY a.id LIMIT 1),
 	held AS (
 		SELECT l.task_id AS id FROM task_locks l JOIN tasks t ON t.id = l.task_id
-		WHERE NOT EXISTS (SELECT 1 FROM rejected)
+		WHERE NOT EXISTS (SELECT 1 FROM paused) AND NOT EXISTS (SELECT 1 FROM rejected)
 		  AND l.user_id = $2 AND l.expires_at > now() AND t.project_id = $1
 		  AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.completed_by = $2 AND NOT a.imported
 		                  AND a.review_state <> 'rejected')
@@ -70,7 +83,7 @@ func nextSQL(sampling string) string {
 		ORDER BY l.expires_at, l.task_id LIMIT 1),
 	gold AS (
 		SELECT g.task_id AS id FROM annotations g
-		WHERE $5 AND NOT EXISTS (SELECT 1 FROM rejected) AND NOT EXISTS (SELECT 1 FROM held)
+		WHERE $5 AND NOT EXISTS (SELECT 1 FROM paused) AND NOT EXISTS (SELECT 1 FROM rejected) AND NOT EXISTS (SELECT 1 FROM held)
 		  AND g.project_id = $1 AND g.ground_truth AND g.completed_by IS DISTINCT FROM $2 AND g.task_id <> ALL($4)
 		  AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = g.task_id AND a.completed_by = $2 AND NOT a.imported)
 		ORDER BY g.task_id LIMIT 1),

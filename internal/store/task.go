@@ -45,6 +45,19 @@ func (s *Store) CreateTask(ctx context.Context, projectID int64, data map[string
 	return t, wrap("create task", err)
 }
 
+// TaskForAnswer finds a task, and whether someone other than userID marked
+// ground truth on it (an answer of userID's is then scored against it).
+func (s *Store) TaskForAnswer(ctx context.Context, id, userID int64) (Task, bool, error) {
+	type row struct {
+		Task
+		Gold bool `db:"gold"`
+	}
+	r, err := one[row](s.db.Query(ctx, `SELECT `+taskColumns+`, EXISTS (SELECT 1 FROM annotations g
+		WHERE g.task_id = tasks.id AND g.ground_truth AND g.completed_by IS DISTINCT FROM $2) AS gold
+		FROM tasks WHERE id = $1`, id, userID))
+	return r.Task, r.Gold, wrap("task for answer", err)
+}
+
 // TaskByID finds a task.
 func (s *Store) TaskByID(ctx context.Context, id int64) (Task, error) {
 	t, err := one[Task](s.db.Query(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = $1`, id))

@@ -39,3 +39,55 @@ func (s *Store) AssignTasks(ctx context.Context, projectID int64, ids, users []i
 	})
 	return n, wrap("assign tasks", err)
 }
+
+// DeleteTaskAnnotations deletes the annotations of the project's tasks among
+// ids, leaving the tasks open and unreviewed, and reports how many tasks lost some.
+func (s *Store) DeleteTaskAnnotations(ctx context.Context, projectID int64, ids []int64) (int64, error) {
+	tag, err := s.db.Exec(ctx, `
+		WITH d AS (DELETE FROM annotations WHERE project_id = $1 AND task_id = ANY($2) RETURNING task_id)
+		UPDATE tasks SET done_count = 0, is_full = false, agreement = NULL, review_state = '', updated_at = now()
+		WHERE project_id = $1 AND id IN (SELECT task_id FROM d)`, projectID, ids)
+	return tag.RowsAffected(), wrap("delete task annotations", err)
+}
+
+// DeleteTaskPredictions deletes the predictions of the project's tasks among
+// ids and reports how many tasks lost some.
+func (s *Store) DeleteTaskPredictions(ctx context.Context, projectID int64, ids []int64) (int64, error) {
+	tag, err := s.db.Exec(ctx, `
+		WITH d AS (DELETE FROM predictions WHERE project_id = $1 AND task_id = ANY($2) RETURNING task_id)
+		UPDATE tasks SET uncertainty = NULL WHERE project_id = $1 AND id IN (SELECT task_id FROM d)`, projectID, ids)
+	return tag.RowsAffected(), wrap("delete task predictions", err)
+}
+
+// SendToReview puts the project's reviewed tasks among ids back in the review
+// queue (unreviewed) and reports how many it moved.
+func (s *Store) SendToReview(ctx context.Context, projectID int64, ids []int64) (int64, error) {
+	tag, err := s.db.Exec(ctx, `UPDATE tasks SET review_state = '', updated_at = now()
+		WHERE project_id = $1 AND id = ANY($2) AND review_state <> ''`, projectID, ids)
+	return tag.RowsAffected(), wrap("send to review", err)
+}
+
+// MarkGold makes the project's labeled tasks among ids gold: each one without
+// ground truth gets it on its accepted (else newest) completed, not rejected
+// annotation. It reports how many tasks became gold.
+func (s *Store) MarkGold(ctx context.Context, projectID int64, ids []int64) (int64, error) {
+	tag, err := s.db.Exec(ctx, `
+		UPDATE annotations a SET ground_truth = true, updated_at = now()
+		FROM (SELECT DISTINCT ON (x.task_id) x.id FROM annotations x
+			WHERE x.project_id = $1 AND x.task_id = ANY($2) AND NOT x.was_cancelled AND x.review_state <> 'rejected'
+			  AND NOT EXISTS (SELECT 1 FROM annotations g WHERE g.task_id = x.task_id AND g.ground_truth)
+			ORDER BY x.task_id, x.review_state = 'accepted' DESC, x.id DESC) c
+		WHERE a.id = c.id`, projectID, ids)
+	return tag.RowsAffected(), wrap("mark gold", err)
+}
+
+// UnmarkGold takes the ground truth off the project's tasks among ids and
+// reports how many tasks had some.
+func (s *Store) UnmarkGold(ctx context.Context, projectID int64, ids []int64) (int64, error) {
+	var n int64
+	err := s.db.QueryRow(ctx, `
+		WITH u AS (UPDATE annotations SET ground_truth = false, updated_at = now()
+			WHERE project_id = $1 AND task_id = ANY($2) AND ground_truth RETURNING task_id)
+		SELECT count(DISTINCT task_id) FROM u`, projectID, ids).Scan(&n)
+	return n, wrap("unmark gold", err)
+}

@@ -85,3 +85,109 @@ func TestDeleteTasksStaysInItsProject(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestBulkTaskChanges runs each bulk change of the task table on a selection
+// that also names another project's task: only the project's tasks change,
+// with their counters, and through the other project's name nothing does.
+func TestBulkTaskChanges(t *testing.T) {
+	t.Parallel()
+	fx := newTaskFixture(t)
+	ctx := context.Background()
+	s := fx.s
+	var otherP, otherT int64
+	if err := s.Pool.QueryRow(ctx, `SELECT project_id, id FROM tasks WHERE project_id <> $1`, fx.p.ID).Scan(&otherP, &otherT); err != nil {
+		t.Fatal(err)
+	}
+	oa, _, err := s.Submit(ctx, store.Submission{TaskID: otherT, UserID: fx.u1, Result: choice("pos")}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetGroundTruth(ctx, oa.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	score := 0.5
+	if _, err := s.CreatePrediction(ctx, otherT, "v1", &score, choice("pos")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Submit(ctx, store.Submission{TaskID: fx.t4, UserID: fx.u1, Result: choice("neg")}, 2); err != nil {
+		t.Fatal(err)
+	}
+	all := []int64{fx.t1, fx.t2, fx.t3, fx.t4, otherT}
+	filter := func(col, op, typ, v string) []int64 {
+		return fx.ids(t, store.TaskQuery{Filters: []store.TaskFilter{item(col, op, typ, v)}})
+	}
+	other := func(what string) {
+		t.Helper()
+		var anns, preds, gt int
+		s.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM annotations WHERE task_id = $1), (SELECT count(*) FROM predictions WHERE task_id = $1),
+			(SELECT count(*) FROM annotations WHERE task_id = $1 AND ground_truth)`, otherT).Scan(&anns, &preds, &gt)
+		if anns != 1 || preds != 1 || gt != 1 {
+			t.Fatalf("after %s the other project's task has %d annotations, %d predictions, %d ground truths", what, anns, preds, gt)
+		}
+	}
+	type change func(context.Context, int64, []int64) (int64, error)
+	for _, c := range []struct {
+		name string
+		fn   change
+		want int64
+		then func()
+	}{
+		{"mark gold", s.MarkGold, 1, func() { // t1 has ground truth, t2's is rejected, t3 skipped: t4
+			if got := filter("tasks:ground_truth", "equal", "Boolean", "true"); !slices.Equal(got, []int64{fx.t1, fx.t4}) {
+				t.Errorf("gold after marking: %v", got)
+			}
+		}},
+		{"unmark gold", s.UnmarkGold, 2, func() {
+			if got := filter("tasks:ground_truth", "equal", "Boolean", "true"); got != nil {
+				t.Errorf("gold after unmarking: %v", got)
+			}
+		}},
+		{"send to review", s.SendToReview, 2, func() {
+			if got := filter("tasks:reviewed", "equal", "Boolean", "true"); got != nil {
+				t.Errorf("reviewed after sending to review: %v", got)
+			}
+		}},
+		{"delete predictions", s.DeleteTaskPredictions, 2, func() {
+			if got := filter("tasks:total_predictions", "greater", "Number", "0"); got != nil {
+				t.Errorf("with predictions after deleting them: %v", got)
+			}
+			if got := filter("tasks:predictions_score", "empty", "Number", "false"); got != nil {
+				t.Errorf("with a score after deleting predictions: %v", got)
+			}
+		}},
+		{"delete annotations", s.DeleteTaskAnnotations, 4, func() {
+			if got := filter("tasks:total_annotations", "equal", "Number", "0"); !slices.Equal(got, []int64{fx.t1, fx.t2, fx.t3, fx.t4}) {
+				t.Errorf("without annotations after deleting them: %v", got)
+			}
+			if got := filter("tasks:agreement", "empty", "Number", "false"); got != nil {
+				t.Errorf("with agreement after deleting annotations: %v", got)
+			}
+		}},
+	} {
+		if n, err := c.fn(ctx, otherP, []int64{fx.t1, fx.t2, fx.t4}); err != nil || n != 0 {
+			t.Errorf("%s through the other project: %d, %v", c.name, n, err)
+		}
+		n, err := c.fn(ctx, fx.p.ID, all)
+		if err != nil || n != c.want {
+			t.Errorf("%s: %d, %v; want %d", c.name, n, err, c.want)
+		}
+		c.then()
+		other(c.name)
+	}
+}
+
+// TestTaskIDsBatches reads a selection's ids a batch at a time, in order.
+func TestTaskIDsBatches(t *testing.T) {
+	t.Parallel()
+	fx := newTaskFixture(t)
+	var got [][]int64
+	q := store.TaskQuery{ProjectID: fx.p.ID, Order: store.TaskOrder{Column: "tasks:agreement", Desc: true},
+		Selected: store.Selection{Excluded: []int64{fx.t2}}}
+	err := fx.s.TaskIDs(context.Background(), q, 2, func(ids []int64) error {
+		got = append(got, slices.Clone(ids))
+		return nil
+	})
+	if err != nil || len(got) != 2 || !slices.Equal(got[0], []int64{fx.t1, fx.t3}) || !slices.Equal(got[1], []int64{fx.t4}) {
+		t.Errorf("batches %v, %v", got, err)
+	}
+}

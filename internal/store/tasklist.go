@@ -71,23 +71,36 @@ func (q TaskQuery) selectSQL() (string, []any, error) {
 }
 
 // TaskIDs calls fn with the ids of every task q matches, in id order, a batch
-// at a time (for bulk actions on "all N matching").
+// at a time (for bulk actions on "all N matching"). It reads ids only.
 func (s *Store) TaskIDs(ctx context.Context, q TaskQuery, batch int, fn func(ids []int64) error) error {
-	q.Order, q.After, q.Offset, q.Limit = TaskOrder{}, nil, 0, batch
+	q.Order, q.Offset = TaskOrder{}, 0
+	var after int64
 	for {
-		rows, err := s.findTasks(ctx, q)
-		if err != nil || len(rows) == 0 {
+		q.After = &Cursor{ID: after}
+		a := &sqlArgs{}
+		where, _, err := q.build(a)
+		if err != nil {
 			return err
 		}
-		ids := make([]int64, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
+		var ids []int64
+		err = s.withTimeout(ctx, findTimeout, func(tx pgx.Tx) error {
+			rows, err := tx.Query(ctx, `SELECT t.id FROM tasks t WHERE `+where+` ORDER BY t.id LIMIT `+a.add(batch), a.args...)
+			if err != nil {
+				return err
+			}
+			ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+			return err
+		})
+		if canceled(err) {
+			return queryErr("this selection took longer than %s to read (no index serves its filter): narrow it with another filter", findTimeout)
+		}
+		if err != nil || len(ids) == 0 {
+			return wrap("task ids", err)
 		}
 		if err := fn(ids); err != nil {
 			return err
 		}
-		c := rows[len(rows)-1].Cursor()
-		q.After = &c
+		after = ids[len(ids)-1]
 	}
 }
 

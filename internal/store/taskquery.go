@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -67,38 +68,49 @@ func queryErr(format string, args ...any) error {
 
 // dmQuery is the JSON of Label Studio's Data Manager query.
 type dmQuery struct {
-	Filters *struct {
-		Conjunction string `json:"conjunction"`
-		Items       []struct {
-			Filter   string          `json:"filter"`
-			Operator string          `json:"operator"`
-			Type     string          `json:"type"`
-			Value    json.RawMessage `json:"value"`
-		} `json:"items"`
-	} `json:"filters"`
-	Ordering      []string `json:"ordering"`
-	SelectedItems *struct {
-		All      bool    `json:"all"`
-		Included []int64 `json:"included"`
-		Excluded []int64 `json:"excluded"`
-	} `json:"selectedItems"`
-	Search string `json:"search"` // Concord's addition: full-text search in the task data
+	Filters       *dmFilters `json:"filters,omitempty"`
+	Ordering      []string   `json:"ordering,omitempty"`
+	SelectedItems *dmItems   `json:"selectedItems,omitempty"`
+	Search        string     `json:"search,omitempty"` // Concord's addition: full-text search in the task data
+}
+
+type dmFilters struct {
+	Conjunction string     `json:"conjunction"`
+	Items       []dmFilter `json:"items"`
+}
+
+type dmFilter struct {
+	Filter   string          `json:"filter"`
+	Operator string          `json:"operator"`
+	Type     string          `json:"type"`
+	Value    json.RawMessage `json:"value"`
+}
+
+type dmItems struct {
+	All      bool    `json:"all"`
+	Included []int64 `json:"included,omitempty"`
+	Excluded []int64 `json:"excluded,omitempty"`
 }
 
 // ParseDMQuery reads the `query` parameter of Label Studio's /api/tasks into
 // a TaskQuery for the project, validated: an unknown filter, operator or
 // ordering column is a QueryError naming it.
 func ParseDMQuery(projectID int64, raw string) (TaskQuery, error) {
-	q := TaskQuery{ProjectID: projectID}
 	if strings.TrimSpace(raw) == "" {
-		return q, nil
+		return TaskQuery{ProjectID: projectID}, nil
 	}
 	var in dmQuery
 	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		return q, queryErr("query: not a Data Manager query (%v)", err)
+		return TaskQuery{ProjectID: projectID}, queryErr("query: not a Data Manager query (%v)", err)
 	}
+	return in.query(projectID)
+}
+
+// query is the TaskQuery of a Data Manager query, validated.
+func (in dmQuery) query(projectID int64) (TaskQuery, error) {
+	q := TaskQuery{ProjectID: projectID}
 	if f := in.Filters; f != nil {
 		q.Conjunction = f.Conjunction
 		for _, it := range f.Items {
@@ -123,6 +135,36 @@ func ParseDMQuery(projectID int64, raw string) (TaskQuery, error) {
 	}
 	q.Search = in.Search
 	return q, q.Validate()
+}
+
+// dm is q as a Data Manager query (its page left out).
+func (q TaskQuery) dm() dmQuery {
+	var out dmQuery
+	if len(q.Filters) > 0 || q.Conjunction != "" {
+		out.Filters = &dmFilters{Conjunction: cmp.Or(q.Conjunction, "and"), Items: []dmFilter{}}
+		for _, f := range q.Filters {
+			out.Filters.Items = append(out.Filters.Items, dmFilter{Filter: "filter:" + f.Column, Operator: f.Operator, Type: f.Type, Value: f.Value})
+		}
+	}
+	if q.Order.Column != "" || q.Order.Desc {
+		o := cmp.Or(q.Order.Column, "tasks:id")
+		if q.Order.Desc {
+			o = "-" + o
+		}
+		out.Ordering = []string{o}
+	}
+	if s := q.Selected; s.Only || len(s.Excluded) > 0 {
+		out.SelectedItems = &dmItems{All: !s.Only, Included: s.Included, Excluded: s.Excluded}
+	}
+	out.Search = q.Search
+	return out
+}
+
+// DMQuery is q as Label Studio's Data Manager query, the JSON ParseDMQuery
+// reads back (its page left out): how a selection travels in jobs and exports.
+func (q TaskQuery) DMQuery() string {
+	b, _ := json.Marshal(q.dm())
+	return string(b)
 }
 
 // Validate checks every column, operator and value of the query.

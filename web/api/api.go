@@ -39,19 +39,18 @@ type API struct {
 	importer  *ingest.Importer
 	jobs      *job.Client
 	imports   *app.Imports
+	exports   *app.Exports
 	log       *slog.Logger
-	uploadDir string
 	spoolDir  string // streamed exports' temporary files
 	openTasks openTaskCache
 	configs   app.Configs // parsed label configs, by version
 	streamed  exportSlots
 }
 
-// New makes the API. Uploads are spooled under the data directory, where the
-// workers that import them can read them.
+// New makes the API.
 func New(cfg config.Config, st *store.Store, im *ingest.Importer, jobs *job.Client, log *slog.Logger) *API {
-	return &API{cfg: cfg, store: st, importer: im, jobs: jobs, imports: app.NewImports(cfg, st, im), log: log,
-		uploadDir: filepath.Join(cfg.DataDir, "uploads"), spoolDir: filepath.Join(cfg.DataDir, "spool")}
+	return &API{cfg: cfg, store: st, importer: im, jobs: jobs, imports: app.NewImports(cfg, st, im), exports: app.NewExports(cfg, st), log: log,
+		spoolDir: filepath.Join(cfg.DataDir, "spool")}
 }
 
 // notify tells every Concord process's live pages about a committed change; a

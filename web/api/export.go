@@ -10,14 +10,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"concord/internal/auth"
 	"concord/internal/export"
 	"concord/internal/format"
-	"concord/internal/job"
 	"concord/internal/labeling"
 	"concord/internal/spool"
 	"concord/internal/store"
@@ -34,6 +32,9 @@ func ExportSpec(q url.Values, p store.Project) (export.Spec, error) {
 	cfg, _ := labeling.ParseConfig(p.LabelConfig)
 	if err := export.Fits(spec.Format, cfg); err != nil {
 		return spec, problem.Invalid(err.Error(), nil)
+	}
+	if _, err := store.ParseDMQuery(p.ID, spec.Query); err != nil {
+		return spec, problem.BadRequest("query: %v", err)
 	}
 	return spec, nil
 }
@@ -78,7 +79,7 @@ func (a *API) exportNow(w http.ResponseWriter, r *http.Request) error {
 	go func() {
 		bw := bufio.NewWriterSize(sp, 64<<10)
 		var err error
-		stats, err = job.Export(ctx, a.store, a.importer.Blobs, p, spec, bw, a.cfg.PublicURL(), nil)
+		stats, err = export.Project(ctx, a.store, a.importer.Blobs, p, spec, bw, a.cfg.PublicURL(), nil)
 		if err == nil {
 			err = bw.Flush()
 		}
@@ -114,7 +115,7 @@ type exportJSON struct {
 	ID          int64           `json:"id"`
 	Title       string          `json:"title"`
 	Project     int64           `json:"project"`
-	CreatedBy   *int64          `json:"created_by"`
+	CreatedBy   *userSimpleJSON `json:"created_by"`
 	Format      string          `json:"format"`
 	Options     json.RawMessage `json:"options"`
 	Status      string          `json:"status"`
@@ -140,7 +141,7 @@ var snapshotStatus = map[string]string{
 
 // toExportJSON shows an export.
 func toExportJSON(e store.Export) exportJSON {
-	out := exportJSON{ID: e.ID, Title: fmt.Sprintf("Export %d", e.ID), Project: e.ProjectID, CreatedBy: e.CreatedBy, Format: e.Format, Options: e.Options,
+	out := exportJSON{ID: e.ID, Title: fmt.Sprintf("Export %d", e.ID), Project: e.ProjectID, CreatedBy: userSimple(e.CreatedBy, e.CreatorEmail, e.CreatorName), Format: e.Format, Options: e.Options,
 		Status: snapshotStatus[e.Status], RowsDone: e.RowsDone, RowsTotal: e.RowsTotal, Size: e.Size, Error: e.Error,
 		CreatedAt: e.CreatedAt, FinishedAt: e.FinishedAt, ExpiresAt: e.ExpiresAt}
 	switch {
@@ -157,7 +158,7 @@ func toExportJSON(e store.Export) exportJSON {
 
 // createExport answers POST /api/projects/{id}/exports: the same parameters
 // as the streamed export, as a JSON object (or in the query), run as a
-// background job whose file is kept for job.KeepExports.
+// background job whose file is kept for export.Keep.
 func (a *API) createExport(w http.ResponseWriter, r *http.Request) error {
 	p, err := a.projectOf(r, auth.ManageProject)
 	if err != nil {
@@ -180,61 +181,57 @@ func (a *API) createExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := a.QueueExport(r, p, spec)
+	e, err := a.exports.Queue(r.Context(), a.jobs, caller(r), p, spec, "api")
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusAccepted, toExportJSON(e))
 }
 
-// QueueExport records a background export and enqueues its job in one transaction.
-func (a *API) QueueExport(r *http.Request, p store.Project, spec export.Spec) (store.Export, error) {
-	ctx, u := r.Context(), caller(r)
-	opts, err := json.Marshal(spec)
-	if err != nil {
-		return store.Export{}, err
-	}
-	var e store.Export
-	err = a.store.Transact(ctx, func(tx *store.Store) error {
-		byUser, byProject, err := tx.ActiveExports(ctx, u.ID, p.ID)
-		switch {
-		case err != nil:
-			return err
-		case byUser >= QueuedExportsPerUser:
-			return problem.TooMany(fmt.Sprintf("you already have %d exports queued or running; wait for one to finish", byUser), exportRetryAfter)
-		case byProject >= QueuedExportsPerProject:
-			return problem.TooMany(fmt.Sprintf("this project already has %d exports queued or running; wait for one to finish", byProject), exportRetryAfter)
-		}
-		if e, err = tx.CreateExport(ctx, p.ID, u.ID, string(spec.Format), opts, ""); err != nil {
-			return err
-		}
-		e.FilePath = filepath.Join(a.cfg.DataDir, "exports", fmt.Sprintf("%d-%d%s", p.ID, e.ID, spec.Extension()))
-		if err := tx.SetExportPath(ctx, e.ID, e.FilePath); err != nil {
-			return err
-		}
-		return job.Insert(ctx, a.jobs, tx, job.ExportArgs{ExportID: e.ID, ProjectID: p.ID, BaseURL: a.cfg.PublicURL()})
-	})
-	if err != nil {
-		return e, err
-	}
-	return e, a.audit(r, store.AuditExportQueued, p.ID, map[string]any{"via": "api", "export": e.ID, "spec": spec})
-}
-
 // snapshotOptions turns the options of a Label Studio export snapshot
 // (title, serialization_options, task_filter_options,
 // annotation_filter_options) into Concord's export parameters, and refuses by
-// name those Concord cannot honour.
+// name those Concord cannot honour. As in Label Studio, a snapshot holds
+// every task unless its task filter says otherwise.
 func snapshotOptions(body map[string]any) (map[string]any, error) {
+	snapshot := false
+	for _, k := range []string{"title", "serialization_options", "task_filter_options", "annotation_filter_options"} {
+		_, has := body[k]
+		snapshot = snapshot || has
+	}
 	delete(body, "title")
 	delete(body, "serialization_options") // ids or objects: Concord writes completed_by as ids with e-mails
+	allTasks := snapshot
 	if tf, ok := body["task_filter_options"].(map[string]any); ok {
 		for k, v := range tf {
-			if v != nil && v != false && v != "" {
-				return nil, problem.Invalid(fmt.Sprintf("task_filter_options.%s: filtering a snapshot's tasks is not supported; export all tasks or use the export parameters", k), nil)
+			if v == nil || v == "" {
+				continue
+			}
+			switch k {
+			case "annotated", "skipped", "finished", "reviewed":
+				if v != store.TasksOnly && v != store.TasksExclude {
+					return nil, problem.Invalid(fmt.Sprintf("task_filter_options.%s: %v: want only, exclude or null", k, v), nil)
+				}
+				body["tasks_"+k] = v
+			case "only_with_annotations":
+				b, ok := v.(bool)
+				if !ok {
+					return nil, problem.Invalid(fmt.Sprintf("task_filter_options.only_with_annotations: %v: want true or false", v), nil)
+				}
+				allTasks = allTasks && !b
+			case "view":
+				return nil, problem.Invalid("task_filter_options.view: a snapshot of a saved Data Manager view is not supported; filter with annotated, skipped, finished, reviewed or only_with_annotations", nil)
+			default:
+				return nil, problem.Invalid(fmt.Sprintf("task_filter_options.%s: not an option; Label Studio's are view, annotated, skipped, finished, reviewed and only_with_annotations", k), nil)
 			}
 		}
+	} else if v, has := body["task_filter_options"]; has && v != nil {
+		return nil, problem.Invalid("task_filter_options: want an object", nil)
 	}
 	delete(body, "task_filter_options")
+	if _, given := body["download_all_tasks"]; !given && allTasks {
+		body["download_all_tasks"] = true
+	}
 	if af, ok := body["annotation_filter_options"].(map[string]any); ok {
 		usual, _ := af["usual"].(bool)
 		gt, _ := af["ground_truth"].(bool)
@@ -344,7 +341,11 @@ func (a *API) downloadExport(w http.ResponseWriter, r *http.Request) error {
 	var spec export.Spec
 	json.Unmarshal(e.Options, &spec)
 	as := spec
-	if k := r.URL.Query().Get("exportType"); k != "" {
+	k := r.URL.Query().Get("exportType")
+	if k == "" {
+		k = r.URL.Query().Get("export_type")
+	}
+	if k != "" {
 		if as, err = ExportSpec(url.Values{"exportType": {k}}, p); err != nil {
 			return err
 		}

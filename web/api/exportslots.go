@@ -3,22 +3,18 @@ package api
 import (
 	"fmt"
 	"sync"
-	"time"
 
+	"concord/internal/app"
 	"concord/web/problem"
 )
 
 // Caps on exports, so that one user or one project cannot take the database's
 // connections or the worker's queue from everyone else. A streamed export
 // holds one connection while it reads (at the database's pace, see
-// exportNow); a queued one holds a worker slot.
+// exportNow). Queued exports have theirs in app.Exports.
 const (
 	StreamedExportsPerUser    = 2
 	StreamedExportsPerProject = 3
-	QueuedExportsPerUser      = 3
-	QueuedExportsPerProject   = 5
-	// exportRetryAfter is the Retry-After of a refused export.
-	exportRetryAfter = 30 * time.Second
 )
 
 // exportSlots counts the streamed exports running in this process by user and by project.
@@ -38,9 +34,9 @@ func (s *exportSlots) take(user, project int64) (func(), error) {
 	}
 	switch {
 	case s.byUser[user] >= StreamedExportsPerUser:
-		return nil, problem.TooMany(fmt.Sprintf("you already have %d exports streaming; wait for one to finish", StreamedExportsPerUser), exportRetryAfter)
+		return nil, problem.TooMany(fmt.Sprintf("you already have %d exports streaming; wait for one to finish", StreamedExportsPerUser), app.ExportRetryAfter)
 	case s.byProject[project] >= StreamedExportsPerProject:
-		return nil, problem.TooMany(fmt.Sprintf("this project already has %d exports streaming; wait for one to finish", StreamedExportsPerProject), exportRetryAfter)
+		return nil, problem.TooMany(fmt.Sprintf("this project already has %d exports streaming; wait for one to finish", StreamedExportsPerProject), app.ExportRetryAfter)
 	}
 	s.byUser[user]++
 	s.byProject[project]++

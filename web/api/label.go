@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,6 +62,9 @@ func (a *API) next(w http.ResponseWriter, r *http.Request) error {
 	if errors.Is(err, store.ErrNotFound) {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
+	}
+	if errors.Is(err, store.ErrPaused) {
+		return a.paused(r, p)
 	}
 	if err != nil {
 		return err
@@ -203,14 +207,33 @@ type annotationInput struct {
 	LeadTime     float64           `json:"lead_time"`
 	WasCancelled *bool             `json:"was_cancelled"`
 	SkipReason   string            `json:"skip_reason"`
+	GroundTruth  *bool             `json:"ground_truth"` // managers only, as Label Studio's review rules
+}
+
+// groundTruth checks the caller may change an annotation's ground truth from
+// was to want (nil: not asked): only a manager of the project may, as with
+// PATCH /api/annotations/{id}/ground-truth; sending the current value is no change.
+func (a *API) groundTruth(r *http.Request, p store.Project, was bool, want *bool) (bool, error) {
+	if want == nil || *want == was {
+		return was, nil
+	}
+	if _, err := a.project(r, p.ID, auth.ManageProject); err != nil {
+		if problem.From(err).Status == http.StatusForbidden {
+			return was, problem.New(http.StatusForbidden, "ground_truth: only a manager of this project may mark or unmark ground truth")
+		}
+		return was, err
+	}
+	return *want, nil
 }
 
 // checkResult validates result items against the project's config and the
-// task, answering 422 with one detail per problem.
+// task, answering 422 with one detail per problem; boxes a hair past the
+// image's edge are pulled onto it first (labeling.ClampBoxes).
 func (a *API) checkResult(r *http.Request, p store.Project, t store.Task, items []json.RawMessage, cancelled bool) (json.RawMessage, error) {
 	if items == nil {
 		items = []json.RawMessage{}
 	}
+	labeling.ClampBoxes(items)
 	raw, _ := json.Marshal(items)
 	results := make([]labeling.Result, len(items))
 	for i, it := range items {
@@ -260,7 +283,12 @@ func (a *API) checkResult(r *http.Request, p store.Project, t store.Task, items 
 // createAnnotation answers POST /api/tasks/{id}/annotations. The answer comes
 // after commit; the Idempotency-Key header makes a retry return the first annotation.
 func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
-	t, p, err := a.task(r, auth.ViewProject)
+	var gold bool // the task has someone else's ground truth: the answer is scored
+	t, p, err := inProject(a, r, auth.ViewProject, "task", func(ctx context.Context, id int64) (store.Task, error) {
+		t, g, err := a.store.TaskForAnswer(ctx, id, caller(r).ID)
+		gold = g
+		return t, err
+	}, func(t store.Task) int64 { return t.ProjectID })
 	if err != nil {
 		return err
 	}
@@ -269,6 +297,10 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	cancelled := in.WasCancelled != nil && *in.WasCancelled
+	gt, err := a.groundTruth(r, p, false, in.GroundTruth)
+	if err != nil {
+		return err
+	}
 	result, err := a.checkResult(r, p, t, in.Result, cancelled)
 	if err != nil {
 		return err
@@ -284,12 +316,23 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 		SkipReason: in.SkipReason, LeadTime: in.LeadTime, IdempotencyKey: key}
 	var ann store.Annotation
 	var created bool
-	if p.AnnotationHooks && !cancelled {
-		// Webhooks or ML backends hear of it: their deliveries commit with it.
+	var pause *store.Pause
+	if p.AnnotationHooks || gt || gold {
+		// Webhooks or ML backends hear of it, or it is (or answers) ground
+		// truth: its deliveries and gold score commit with it.
 		err = a.store.Transact(r.Context(), func(tx *store.Store) error {
 			var err error
 			ann, created, err = tx.Submit(r.Context(), sub, p.MaximumAnnotations)
 			if err != nil || !created {
+				return err
+			}
+			if gt {
+				if err := tx.SetGroundTruth(r.Context(), ann.ID, true); err != nil {
+					return err
+				}
+				ann.GroundTruth = true
+			}
+			if pause, err = app.ScoreGold(r.Context(), tx, p, ann); err != nil {
 				return err
 			}
 			return job.AfterAnnotation(r.Context(), a.jobs, tx, p, ann)
@@ -301,6 +344,9 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 	if errors.Is(err, store.ErrAlreadyAnnotated) {
 		return problem.Conflict("you have already annotated this task: edit your annotation with PATCH /api/annotations/{id}")
 	}
+	if errors.Is(err, store.ErrPaused) {
+		return a.paused(r, p)
+	}
 	if err != nil {
 		return err
 	}
@@ -310,6 +356,12 @@ func (a *API) createAnnotation(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		data, _ := json.Marshal(map[string]int64{"task": t.ID, "completed_by": caller(r).ID})
 		a.notify(r.Context(), live.Event{Project: p.ID, Type: live.TypeAnnotationCreated, ID: ann.ID, Data: data})
+	}
+	if pause != nil {
+		a.log.Info("annotator paused for low gold accuracy", "project_id", p.ID, "user_id", pause.UserID,
+			"gold_accuracy", pause.Accuracy, "gold_tasks", pause.GoldTasks, "threshold", pause.Threshold)
+		data, _ := json.Marshal(map[string]any{"accuracy": pause.Accuracy, "gold_tasks": pause.GoldTasks, "threshold": pause.Threshold})
+		a.notify(r.Context(), live.Event{Project: p.ID, Type: live.TypeAnnotatorPaused, ID: pause.UserID, Data: data})
 	}
 	return writeJSON(w, status, toAnnotationJSON(ann))
 }
@@ -365,6 +417,10 @@ func (a *API) updateAnnotation(w http.ResponseWriter, r *http.Request) error {
 	if in.WasCancelled != nil {
 		cancelled = *in.WasCancelled
 	}
+	gt, err := a.groundTruth(r, p, ann.GroundTruth, in.GroundTruth)
+	if err != nil {
+		return err
+	}
 	result := ann.Result
 	if in.Result != nil || in.WasCancelled != nil {
 		t, err := a.store.TaskByID(r.Context(), ann.TaskID)
@@ -377,9 +433,16 @@ func (a *API) updateAnnotation(w http.ResponseWriter, r *http.Request) error {
 	}
 	err = a.store.Transact(r.Context(), func(tx *store.Store) error {
 		var err error
+		was := ann.GroundTruth
 		ann, err = tx.EditAnnotation(r.Context(), ann.ID, store.AnnotationEdit{Result: result, LeadTime: max(in.LeadTime, 0), WasCancelled: cancelled}, p.MaximumAnnotations)
 		if err != nil {
 			return err
+		}
+		if gt != was {
+			if err := tx.SetGroundTruth(r.Context(), ann.ID, gt); err != nil {
+				return err
+			}
+			ann.GroundTruth = gt
 		}
 		if err := job.EnqueueAgreement(r.Context(), a.jobs, tx, p.ID); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -26,6 +27,12 @@ type mlBackendJSON struct {
 	State        string    `json:"state"`
 	Error        string    `json:"error_message,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
+	// Label Studio's settings that Concord does not have, at the values that
+	// say what Concord does (see backendDefaults).
+	Description   string `json:"description"`
+	IsInteractive bool   `json:"is_interactive"`
+	AuthMethod    string `json:"auth_method"`
+	AutoUpdate    bool   `json:"auto_update"`
 }
 
 func toBackendJSON(b store.MLBackend) mlBackendJSON {
@@ -33,7 +40,8 @@ func toBackendJSON(b store.MLBackend) mlBackendJSON {
 	if b.State == "error" {
 		state = "ER"
 	}
-	return mlBackendJSON{ID: b.ID, Project: b.ProjectID, URL: b.URL, Title: b.Title, ModelVersion: b.ModelVersion, State: state, Error: b.Error, CreatedAt: b.CreatedAt}
+	return mlBackendJSON{ID: b.ID, Project: b.ProjectID, URL: b.URL, Title: b.Title, ModelVersion: b.ModelVersion, State: state, Error: b.Error, CreatedAt: b.CreatedAt,
+		AuthMethod: "NONE", AutoUpdate: true}
 }
 
 // backendClient is a client for a backend URL that reaches no private address
@@ -194,34 +202,70 @@ func (a *API) getBackend(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, toBackendJSON(b))
 }
 
-// updateBackend answers PATCH /api/ml/{id} {"url", "title"}: a new URL must
-// answer /health and /setup as a new backend must.
+// backendDefaults are the settings of Label Studio's ML backends that Concord
+// does not have, with the values that mean what Concord does: a PATCH may send
+// these (its clients echo them), any other value is refused as not supported.
+var backendDefaults = map[string]func(v any) bool{
+	"description":     func(v any) bool { return v == nil || v == "" },
+	"is_interactive":  func(v any) bool { return v == nil || v == false },
+	"auth_method":     func(v any) bool { return v == nil || v == "NONE" },
+	"basic_auth_user": func(v any) bool { return v == nil || v == "" },
+	"basic_auth_pass": func(v any) bool { return v == nil || v == "" },
+	"extra_params": func(v any) bool {
+		m, isMap := v.(map[string]any)
+		return v == nil || v == "" || (isMap && len(m) == 0)
+	},
+	"timeout":     func(v any) bool { return v == nil },
+	"auto_update": func(v any) bool { return v == nil || v == true },
+}
+
+// backendReadOnly are the fields of Label Studio's ML backend that a client
+// may send back and that Label Studio, too, ignores on a write.
+var backendReadOnly = map[string]bool{"id": true, "state": true, "readable_state": true, "error_message": true,
+	"created_at": true, "updated_at": true, "basic_auth_pass_is_set": true}
+
+// updateBackend answers PATCH /api/ml/{id} with Label Studio's fields: url
+// and title change (a new URL must answer /health and /setup as a new backend
+// must); project and model_version may only be sent as they are; the
+// settings Concord does not have only with their defaults (422 otherwise); an
+// unknown field is 400, by name.
 func (a *API) updateBackend(w http.ResponseWriter, r *http.Request) error {
 	b, p, err := a.backendOf(r)
 	if err != nil {
 		return err
 	}
-	var in map[string]json.RawMessage
+	var in map[string]any
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
 	url, title := b.URL, b.Title
 	for k, v := range in {
-		var s string
-		switch k {
-		case "url", "title":
-			if err := json.Unmarshal(v, &s); err != nil {
+		switch {
+		case k == "url" || k == "title":
+			s, ok := v.(string)
+			if !ok {
 				return problem.Invalid(k+": give a string", nil)
 			}
-		case "project", "id":
+			if k == "url" {
+				url = strings.TrimSpace(s)
+			} else {
+				title = s
+			}
+		case k == "project":
+			if n, ok := v.(json.Number); !ok || n.String() != fmt.Sprint(p.ID) {
+				return problem.Invalid(fmt.Sprintf("project: an ML backend stays in its project (%d)", p.ID), nil)
+			}
+		case k == "model_version":
+			if v != nil && v != "" && v != b.ModelVersion {
+				return problem.Invalid(fmt.Sprintf("model_version: Concord uses the version the backend reports (%q); choosing another is not supported", b.ModelVersion), nil)
+			}
+		case backendReadOnly[k]:
+		case backendDefaults[k] != nil:
+			if !backendDefaults[k](v) {
+				return problem.Invalid(fmt.Sprintf("%s: %v is not supported: Concord's ML backends have no such setting (only its default is accepted)", k, v), nil)
+			}
 		default:
-			continue // Label Studio's settings Concord does not have (is_interactive, auth_method…) change nothing
-		}
-		switch k {
-		case "url":
-			url = strings.TrimSpace(s)
-		case "title":
-			title = s
+			return problem.BadRequest("%s: not a field of an ML backend; Label Studio's are url, title, project, description, model_version, is_interactive, auth_method, basic_auth_user, basic_auth_pass, extra_params, timeout, auto_update", k)
 		}
 	}
 	version := b.ModelVersion

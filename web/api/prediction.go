@@ -109,26 +109,104 @@ func (a *API) importPredictions(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, map[string]int{"created": len(preds)})
 }
 
-// listPredictions answers GET /api/predictions?task={id}.
+// listPredictions answers GET /api/predictions?task={id} or ?project={id}.
 func (a *API) listPredictions(w http.ResponseWriter, r *http.Request) error {
-	tid, err := parseID(r.URL.Query().Get("task"), "task")
-	if err != nil {
-		return err
-	}
-	t, err := a.store.TaskByID(r.Context(), tid)
-	if err != nil {
-		return problem.NotFound("task")
-	}
-	if _, err := a.project(r, t.ProjectID, auth.ViewProject); err != nil {
-		return problem.NotFound("task")
-	}
-	ps, err := a.store.PredictionsOf(r.Context(), t.ID)
-	if err != nil {
-		return err
+	q := r.URL.Query()
+	var ps []store.Prediction
+	if q.Get("task") == "" && q.Get("project") != "" {
+		pid, err := parseID(q.Get("project"), "project")
+		if err != nil {
+			return err
+		}
+		p, err := a.project(r, pid, auth.ViewProject)
+		if err != nil {
+			return err
+		}
+		if ps, err = a.store.ProjectPredictions(r.Context(), p.ID); err != nil {
+			return err
+		}
+	} else {
+		tid, err := parseID(q.Get("task"), "task")
+		if err != nil {
+			return err
+		}
+		t, err := a.store.TaskByID(r.Context(), tid)
+		if err != nil {
+			return problem.NotFound("task")
+		}
+		if _, err := a.project(r, t.ProjectID, auth.ViewProject); err != nil {
+			return problem.NotFound("task")
+		}
+		if ps, err = a.store.PredictionsOf(r.Context(), t.ID); err != nil {
+			return err
+		}
 	}
 	out := make([]predictionJSON, len(ps))
 	for i, p := range ps {
 		out[i] = toPredictionJSON(p)
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// prediction loads the prediction named by the URL's {id} and its project,
+// which the caller may act on so; one of a project the caller cannot see is
+// not found.
+func (a *API) prediction(r *http.Request, act auth.Action) (store.Prediction, store.Project, error) {
+	return inProject(a, r, act, "prediction", a.store.PredictionByID, func(p store.Prediction) int64 { return p.ProjectID })
+}
+
+// getPrediction answers GET /api/predictions/{id}.
+func (a *API) getPrediction(w http.ResponseWriter, r *http.Request) error {
+	pr, _, err := a.prediction(r, auth.ViewProject)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toPredictionJSON(pr))
+}
+
+// updatePrediction answers PATCH /api/predictions/{id}: any of result (in
+// the forms create takes), score and model_version; the task stays.
+func (a *API) updatePrediction(w http.ResponseWriter, r *http.Request) error {
+	pr, p, err := a.prediction(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		predictionInput
+		Task json.RawMessage `json:"task"`
+	}
+	in.Score, in.ModelVersion = pr.Score, pr.ModelVersion
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if len(in.Task) > 0 && string(in.Task) != "null" && string(in.Task) != fmt.Sprint(pr.TaskID) {
+		return problem.Invalid("task: a prediction cannot move to another task", nil)
+	}
+	if len(in.Result) > 0 {
+		t, err := a.store.TaskByID(r.Context(), pr.TaskID)
+		if err != nil {
+			return err
+		}
+		if pr.Result, err = a.checkPrediction(r, p, t, in.predictionInput); err != nil {
+			return err
+		}
+	}
+	pr.Score, pr.ModelVersion = in.Score, in.ModelVersion
+	if pr, err = a.store.UpdatePrediction(r.Context(), pr); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toPredictionJSON(pr))
+}
+
+// deletePrediction answers DELETE /api/predictions/{id}.
+func (a *API) deletePrediction(w http.ResponseWriter, r *http.Request) error {
+	pr, _, err := a.prediction(r, auth.ManageProject)
+	if err != nil {
+		return err
+	}
+	if err := a.store.DeletePrediction(r.Context(), pr.ID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

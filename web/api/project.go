@@ -59,6 +59,14 @@ func CheckProject(f *store.ProjectFields) FieldErrors {
 	if f.AgreementThreshold < 0 || f.AgreementThreshold > 1 {
 		errs["agreement_threshold"] = "give an agreement threshold from 0 to 1"
 	}
+	if f.GoldPauseWindow < 0 || f.GoldPauseWindow > 1000 {
+		errs["gold_pause_window"] = "give a number of gold tasks from 0 (never pause) to 1000"
+	}
+	if f.GoldPauseThreshold < 0 || f.GoldPauseThreshold > 1 {
+		errs["gold_pause_threshold"] = "give a gold accuracy threshold from 0 to 1"
+	} else if f.GoldPauseWindow > 0 && f.GoldPauseThreshold == 0 {
+		errs["gold_pause_threshold"] = "give a gold accuracy threshold above 0, or a window of 0 to turn the pause off"
+	}
 	if f.MaxExtra < 0 || f.MaxExtra > 10 {
 		errs["max_extra_annotators"] = "give from 0 to 10 extra annotators"
 	}
@@ -84,24 +92,26 @@ func CheckProject(f *store.ProjectFields) FieldErrors {
 
 // projectJSON is a project as Label Studio's API shows it.
 type projectJSON struct {
-	ID                 int64          `json:"id"`
-	Title              string         `json:"title"`
-	Description        string         `json:"description"`
-	LabelConfig        string         `json:"label_config"`
-	ParsedLabelConfig  map[string]any `json:"parsed_label_config"`
-	ExpertInstruction  string         `json:"expert_instruction"`
-	MaximumAnnotations int            `json:"maximum_annotations"`
-	Sampling           string         `json:"sampling"`
-	LockMinutes        int            `json:"lock_minutes"`
-	ShowOthers         bool           `json:"show_others_annotations"`
-	RetrainEvery       int            `json:"retrain_every"`
-	GoldRate           float64        `json:"gold_rate"`
-	AgreementThreshold float64        `json:"agreement_threshold"`
-	MaxExtra           int            `json:"max_extra_annotators"`
-	CreatedBy          *int64         `json:"created_by"`
-	CreatedAt          time.Time      `json:"created_at"`
-	UpdatedAt          time.Time      `json:"updated_at"`
-	TaskNumber         int64          `json:"task_number"`
+	ID                 int64           `json:"id"`
+	Title              string          `json:"title"`
+	Description        string          `json:"description"`
+	LabelConfig        string          `json:"label_config"`
+	ParsedLabelConfig  map[string]any  `json:"parsed_label_config"`
+	ExpertInstruction  string          `json:"expert_instruction"`
+	MaximumAnnotations int             `json:"maximum_annotations"`
+	Sampling           string          `json:"sampling"`
+	LockMinutes        int             `json:"lock_minutes"`
+	ShowOthers         bool            `json:"show_others_annotations"`
+	RetrainEvery       int             `json:"retrain_every"`
+	GoldRate           float64         `json:"gold_rate"`
+	AgreementThreshold float64         `json:"agreement_threshold"`
+	MaxExtra           int             `json:"max_extra_annotators"`
+	GoldPauseWindow    int             `json:"gold_pause_window"`
+	GoldPauseThreshold float64         `json:"gold_pause_threshold"`
+	CreatedBy          *userSimpleJSON `json:"created_by"`
+	CreatedAt          time.Time       `json:"created_at"`
+	UpdatedAt          time.Time       `json:"updated_at"`
+	TaskNumber         int64           `json:"task_number"`
 }
 
 func toProjectJSON(p store.Project) projectJSON {
@@ -111,7 +121,8 @@ func toProjectJSON(p store.Project) projectJSON {
 		MaximumAnnotations: p.MaximumAnnotations, Sampling: samplingLabel[p.Sampling],
 		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers, RetrainEvery: p.RetrainEvery,
 		GoldRate: p.GoldRate, AgreementThreshold: p.AgreementThreshold, MaxExtra: p.MaxExtra,
-		CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, TaskNumber: p.TaskCount,
+		GoldPauseWindow: p.GoldPauseWindow, GoldPauseThreshold: p.GoldPauseThreshold,
+		CreatedBy: userSimple(p.CreatedBy, p.CreatorEmail, p.CreatorName), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, TaskNumber: p.TaskCount,
 	}
 }
 
@@ -151,6 +162,8 @@ type projectInput struct {
 	GoldRate           *float64 `json:"gold_rate"`
 	AgreementThreshold *float64 `json:"agreement_threshold"`
 	MaxExtra           *int     `json:"max_extra_annotators"`
+	GoldPauseWindow    *int     `json:"gold_pause_window"`
+	GoldPauseThreshold *float64 `json:"gold_pause_threshold"`
 }
 
 // apply writes the fields present in in over f.
@@ -186,6 +199,12 @@ func (in projectInput) apply(f *store.ProjectFields) {
 	if in.MaxExtra != nil {
 		f.MaxExtra = *in.MaxExtra
 	}
+	if in.GoldPauseWindow != nil {
+		f.GoldPauseWindow = *in.GoldPauseWindow
+	}
+	if in.GoldPauseThreshold != nil {
+		f.GoldPauseThreshold = *in.GoldPauseThreshold
+	}
 }
 
 // checked validates f, answering 422 with the field errors.
@@ -214,11 +233,30 @@ func (a *API) listProjects(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Label Studio pages projects with page and page_size and answers 404
+	// past the last page, where its clients stop; without page_size, all.
+	q := r.URL.Query()
+	size, err := intParam(q.Get("page_size"), max(len(ps), 1), 1, 1<<30, "page_size")
+	if err != nil {
+		return err
+	}
+	page, err := intParam(q.Get("page"), 1, 1, 1<<30, "page")
+	if err != nil {
+		return err
+	}
+	count := len(ps)
+	if from := (page - 1) * size; from < len(ps) {
+		ps = ps[from:min(from+size, len(ps))]
+	} else if page > 1 {
+		return problem.NotFound("page")
+	} else {
+		ps = nil
+	}
 	out := make([]projectJSON, len(ps))
 	for i, p := range ps {
 		out[i] = toProjectJSON(p)
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"count": len(out), "results": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"count": count, "results": out})
 }
 
 func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
@@ -289,6 +327,7 @@ func FieldsOf(p store.Project) store.ProjectFields {
 		ExpertInstruction: p.ExpertInstruction, MaximumAnnotations: p.MaximumAnnotations, Sampling: p.Sampling,
 		LockMinutes: p.LockMinutes, ShowOthers: p.ShowOthers, RetrainEvery: p.RetrainEvery,
 		GoldRate: p.GoldRate, AgreementThreshold: p.AgreementThreshold, MaxExtra: p.MaxExtra,
+		GoldPauseWindow: p.GoldPauseWindow, GoldPauseThreshold: p.GoldPauseThreshold,
 	}
 }
 

@@ -43,6 +43,8 @@ func (a *API) routes() []Route {
 		{"GET", "/projects/{id}/stats", auth.ProjectManager, a.stats},
 		{"GET", "/projects/{id}/agreement", auth.ProjectManager, a.projectAgreement},
 		{"GET", "/projects/{id}/annotators", auth.ProjectManager, a.annotators},
+		{"GET", "/projects/{id}/pauses", auth.ProjectManager, a.listPauses},
+		{"DELETE", "/projects/{id}/pauses/{user_id}", auth.ProjectManager, a.unpause},
 		{"GET", "/projects/{id}/review", auth.ProjectManager, a.reviewQueue},
 		{"GET", "/projects/{id}/models", auth.ProjectManager, a.listModels},
 		{"POST", "/projects/{id}/models/train", auth.ProjectManager, a.trainModel},
@@ -102,9 +104,16 @@ func (a *API) routes() []Route {
 		{"DELETE", "/ml/{id}", auth.ProjectManager, a.deleteBackend},
 		{"POST", "/ml/{id}/predict", auth.ProjectManager, a.predictBackend},
 
-		{"GET", "/dm/views", auth.ProjectMember, a.listViews},
+		{"GET", "/dm/views", auth.ProjectManager, a.listViews},
+		{"POST", "/dm/views", auth.ProjectManager, a.createView},
+		{"GET", "/dm/views/{id}", auth.ProjectManager, a.getView},
+		{"PATCH", "/dm/views/{id}", auth.ProjectManager, a.updateView},
+		{"DELETE", "/dm/views/{id}", auth.ProjectManager, a.deleteView},
 
 		{"POST", "/predictions", auth.ProjectManager, a.createPrediction},
 		{"GET", "/predictions", auth.ProjectMember, a.listPredictions},
+		{"GET", "/predictions/{id}", auth.ProjectMember, a.getPrediction},
+		{"PATCH", "/predictions/{id}", auth.ProjectManager, a.updatePrediction},
+		{"DELETE", "/predictions/{id}", auth.ProjectManager, a.deletePrediction},
 	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -234,22 +235,30 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request) error {
 // task loads the task of the URL and its project, checking the caller may do
 // act to the project; a task the caller may not see is not found.
 func (a *API) task(r *http.Request, act auth.Action) (store.Task, store.Project, error) {
+	return inProject(a, r, act, "task", a.store.TaskByID, func(t store.Task) int64 { return t.ProjectID })
+}
+
+// inProject loads the thing (what) named by the URL's {id} with byID, and its
+// project (projectOf), checking the caller may do act to the project; a thing
+// of a project the caller may not see is not found.
+func inProject[T any](a *API, r *http.Request, act auth.Action, what string, byID func(context.Context, int64) (T, error), projectOf func(T) int64) (T, store.Project, error) {
 	id, err := idParam(r, "id")
 	if err != nil {
-		return store.Task{}, store.Project{}, err
+		var zero T
+		return zero, store.Project{}, err
 	}
-	t, err := a.store.TaskByID(r.Context(), id)
+	v, err := byID(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		return t, store.Project{}, problem.NotFound("task")
+		return v, store.Project{}, problem.NotFound(what)
 	}
 	if err != nil {
-		return t, store.Project{}, err
+		return v, store.Project{}, err
 	}
-	p, err := a.project(r, t.ProjectID, act)
+	p, err := a.project(r, projectOf(v), act)
 	if pe := problem.From(err); err != nil && pe.Status == http.StatusNotFound {
-		return t, p, problem.NotFound("task")
+		return v, p, problem.NotFound(what)
 	}
-	return t, p, err
+	return v, p, err
 }
 
 func (a *API) getTask(w http.ResponseWriter, r *http.Request) error {

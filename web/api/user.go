@@ -26,6 +26,25 @@ func toUserJSON(u store.User) userJSON {
 		Active: u.DisabledAt == nil, LastLoginAt: u.LastLoginAt}
 }
 
+// userSimpleJSON is a user as Label Studio names one inside another object
+// (a project's or an export's created_by): its UserSimple.
+type userSimpleJSON struct {
+	ID        int64   `json:"id"`
+	Email     string  `json:"email"`
+	Username  string  `json:"username"`
+	FirstName string  `json:"first_name"`
+	LastName  string  `json:"last_name"`
+	Avatar    *string `json:"avatar"`
+}
+
+// userSimple names a creator; nil (JSON null) when there is none.
+func userSimple(id *int64, email, name string) *userSimpleJSON {
+	if id == nil {
+		return nil
+	}
+	return &userSimpleJSON{ID: *id, Email: email, Username: email, FirstName: name}
+}
+
 func (a *API) whoami(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, toUserJSON(caller(r)))
 }

@@ -95,6 +95,9 @@ func ReviewFix(p, t, a int64) string { return ReviewTask(p, t) + "?fix=" + id(a)
 // Quality is a project's quality dashboard.
 func Quality(p int64) string { return Project(p) + "/quality" }
 
+// Unpause is where the quality page's unpause forms post.
+func Unpause(p int64) string { return Quality(p) + "/unpause" }
+
 // Export is a project's export page.
 func Export(p int64) string { return Project(p) + "/export" }
 
@@ -140,3 +143,15 @@ func APIExport(p int64) string { return "/api/projects/" + id(p) + "/export" }
 func APIExportDownload(p, e int64) string {
 	return "/api/projects/" + id(p) + "/exports/" + id(e) + "/download"
 }
+
+// TaskViews saves a new view of the task table (POST).
+func TaskViews(p int64) string { return Tasks(p) + "/views" }
+
+// TaskView updates a saved view of the task table (POST).
+func TaskView(p, v int64) string { return TaskViews(p) + "/" + id(v) }
+
+// TaskViewDelete deletes a saved view of the task table (POST).
+func TaskViewDelete(p, v int64) string { return TaskView(p, v) + "/delete" }
+
+// TaskColumns keeps the columns the task table shows (POST).
+func TaskColumns(p int64) string { return Tasks(p) + "/columns" }

@@ -67,6 +67,7 @@ var appStatus = map[app.Kind]int{
 	app.Forbidden: http.StatusForbidden,
 	app.Invalid:   http.StatusUnprocessableEntity,
 	app.Conflict:  http.StatusConflict,
+	app.Busy:      http.StatusTooManyRequests,
 }
 
 // From turns any error into an Error: a domain error (app.Error) gets its kind's status, store.ErrNotFound becomes 404,
@@ -81,7 +82,7 @@ func From(err error) *Error {
 	case errors.As(err, &qe):
 		return &Error{Status: http.StatusBadRequest, Msg: qe.Msg, Err: err}
 	case errors.As(err, &ae):
-		return &Error{Status: appStatus[ae.Kind], Msg: ae.Msg, Details: ae.Details, Err: ae.Err}
+		return &Error{Status: appStatus[ae.Kind], Msg: ae.Msg, Details: ae.Details, Err: ae.Err, RetryAfter: ae.RetryAfter}
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Msg: "not found", Err: err}
 	case errors.Is(err, store.ErrConflict):

@@ -46,6 +46,7 @@ type ReviewTaskData struct {
 	Others      []OtherRow
 	Fix         *FixForm
 	QueueURL    string
+	NextURL     string // the next task waiting for review, "" when none
 }
 
 // ReviewAnn is one annotation's card: who, its state, and the verdict forms.

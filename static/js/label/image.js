@@ -154,13 +154,13 @@ CL.objects.image = (obj, V, ctls) => {
     key(e) {
       if (e.key === "+" || e.key === "=") return zoomBy(1.25), true;
       if (e.key === "-" || e.key === "_") return zoomBy(0.8), true;
-      if (e.key === "0") return fit(), true;
+      if (e.key === "0" || e.key === "f") return fit(), true; // whichever is not a label's hotkey (those come first)
       const r = CL.region(V.sel), d = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
       if (!r || !d || r.to_name !== obj.name || !W) return false;
       const v = r.value, dx = (d[0] * 100) / W, dy = (d[1] * 100) / H;
       if (e.shiftKey) { v.width = CL.round(clamp(v.width + dx, 0.2, 100 - v.x)); v.height = CL.round(clamp(v.height + dy, 0.2, 100 - v.y)); }
       else { v.x = CL.round(clamp(v.x + dx, 0, 100 - v.width)); v.y = CL.round(clamp(v.y + dy, 0, 100 - v.height)); }
-      CL.change();
+      CL.change("nudge");
       return true;
     },
   };

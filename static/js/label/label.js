@@ -8,7 +8,11 @@
 // factory), objects (object type -> view factory) and the helpers below.
 export const CL = { kinds: {}, objects: {} };
 const REGION = { labels: 1, rectanglelabels: 1 };
-const PALETTE = ["#e53935", "#1e88e5", "#43a047", "#fb8c00", "#8e24aa", "#00897b", "#6d4c41", "#c2185b", "#546e7a"];
+// PALETTE is Kelly's 20 colours of maximum contrast (without white and black), so that
+// twenty labels of a control all differ; beyond twenty, hues spaced by the golden angle.
+const PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324", "#469990", "#800000",
+  "#808000", "#000075", "#bfef45", "#dcbeff", "#aaffc3", "#ffd8b1", "#fabed4", "#a9a9a9", "#ffe119", "#fffac8"];
+const colorOf = (i) => (i < PALETTE.length ? PALETTE[i] : `hsl(${Math.round((i * 137.508) % 360)}, 65%, 45%)`);
 
 // h builds an element: h("button", {class: "x", onclick: f}, "text", child).
 // Text is always set as text, never parsed as HTML.
@@ -88,8 +92,32 @@ CL.color = (item) => {
   const l = (v.labels || v.rectanglelabels || [])[0];
   return l ? CL.labelOf(ctl, l).background : "#777";
 };
-// change records an edit: everything redraws from V.results and a draft is scheduled.
-CL.change = () => { V.dirty = true; clearErrors(); refresh(); draftSoon(); };
+// change records an edit: everything redraws from V.results, a draft is scheduled, and the
+// results before it go on the undo stack. Edits of one kind (group: "typing" in a box,
+// "nudge" of a box by the arrows) less than a second apart are one step.
+CL.change = (group) => {
+  const now = JSON.stringify(V.results), t = performance.now();
+  if (now !== V.last) {
+    if (!(group && group === V.group && t - V.groupAt < 1000)) V.undo.push(V.last);
+    V.redo = [];
+    V.last = now;
+  }
+  V.group = group; V.groupAt = t;
+  edited();
+};
+function edited() { V.dirty = true; clearErrors(); refresh(); draftSoon(); }
+// undo (or redo, with redo true) steps back through the task's edits.
+function undo(redo) {
+  const from = redo ? V.redo : V.undo, to = redo ? V.undo : V.redo;
+  if (!from.length) return status(redo ? "Nothing to redo" : "Nothing to undo");
+  to.push(V.last);
+  V.last = from.pop();
+  V.results = JSON.parse(V.last);
+  V.group = null;
+  if (!CL.region(V.sel)) V.sel = null;
+  edited();
+  status(redo ? "Redone" : "Undone");
+}
 CL.status = (msg, bad) => status(msg, bad);
 CL.view = () => V;
 
@@ -118,10 +146,15 @@ async function api(method, url, body, key) {
   }
 }
 async function json(r) { try { return await r.json(); } catch (e) { return {}; } }
+// getTask reads a task, null when none is left, or { paused } when the annotator is paused.
 async function getTask(url) {
   const r = await api("GET", url);
   if (r.status === 204) return null;
-  if (!r.ok) throw new Error((await json(r)).error || `HTTP ${r.status}`);
+  if (!r.ok) {
+    const a = await json(r);
+    if (r.status === 403 && a.details && a.details.paused) return { paused: a.error };
+    throw new Error(a.error || `HTTP ${r.status}`);
+  }
   return r.json();
 }
 const nextURL = () => `/api/projects/${S.project.id}/next`;
@@ -151,7 +184,8 @@ function makeView(lt, hi) {
   else if (preds.length && preds[0].result && preds[0].result.length) { pred = preds[0]; results = pred.result; }
   results = JSON.parse(JSON.stringify(results));
   for (const r of results) if (!r.id) r.id = CL.rid();
-  return { lt, task: lt.task, hi, pred, results, sel: null, active: {}, w: [], objs: {}, spent: 0, t0: 0, key: null };
+  return { lt, task: lt.task, hi, pred, results, sel: null, active: {}, w: [], objs: {}, spent: 0, t0: 0, key: null,
+    undo: [], redo: [], last: JSON.stringify(results) };
 }
 function leave() {
   if (!V) return;
@@ -171,7 +205,7 @@ function mount(v) {
   const ann = V.lt.annotation;
   const head = h("div", { class: "task-head" },
     h("span", { class: "task-id", text: `Task #${V.task.id}` }),
-    ann && h("span", { class: "note", text: ann.review_state === "rejected" ? `A reviewer sent this back: ${ann.review_comment || "no comment"}. Fix it and submit again.` : ann.was_cancelled ? "You skipped this task. Submitting updates your annotation." : `Your submission of ${new Date(ann.created_at || Date.now()).toLocaleString()}: Ctrl+Enter updates it.` }),
+    ann && h("span", { class: "note", text: ann.review_state === "rejected" ? `A reviewer sent this back: ${(ann.review_comment || "no comment").replace(/[.!?\s]+$/, "")}. Fix it and submit again.` : ann.was_cancelled ? "You skipped this task. Submitting updates your annotation." : `Your submission of ${new Date(ann.created_at || Date.now()).toLocaleString()}: Ctrl+Enter updates it.` }),
     V.pred && h("span", { class: "note pred", text: `Pre-filled by model ${V.pred.model_version || "?"}${V.pred.score != null ? ` (${Number(V.pred.score).toFixed(2)})` : ""}: Ctrl+Enter accepts, any change edits.` }));
   root.append(head);
   const used = new Set();
@@ -190,7 +224,7 @@ function mount(v) {
     root.append(sec);
   }
   for (const c of S.config.controls) if (!used.has(c)) root.append(control(c));
-  showProgress(V.lt.progress);
+  showProgress(V.hi != null ? queueProg : V.lt.progress, V.hi != null);
   infoEl.textContent = V.hi != null ? `Earlier task ${V.hi + 1} of ${hist.length}${histMore ? "+" : ""}` : "";
   btn.submit.textContent = ann ? "Update" : "Submit";
   btn.skip.textContent = V.hi != null ? "Forward" : "Skip";
@@ -223,19 +257,33 @@ function labelBar(c) {
     b.firstChild.style.background = l.background;
     return b;
   });
-  el.append(...bs);
-  V.w.push({ update: () => bs.forEach((b, i) => b.setAttribute("aria-pressed", String(V.active[c.name] === c.labels[i].value))) });
+  const mode = h("span", { class: "mode", "aria-live": "polite" });
+  el.append(...bs, mode);
+  V.w.push({
+    update() {
+      bs.forEach((b, i) => b.setAttribute("aria-pressed", String(V.active[c.name] === c.labels[i].value)));
+      const on = V.active[c.name], sel = CL.region(V.sel);
+      mode.classList.toggle("on", !!on);
+      mode.textContent = on ? `New regions get “${on}” (Esc: stop)`
+        : sel && sel.from_name === c.name ? "A label key relabels the selected region"
+          : "Select, then press a label — or pick a label first";
+    },
+  });
   return h("div", {}, el, errSlot(c.name));
 }
+// pickLabel is a label's key or button. Both ways of labeling work: select, then label
+// (a fresh text selection becomes a span with the label, selected, so that another label
+// key right after relabels it); or label, then select (with nothing selected the label
+// becomes the one new regions get, shown in the label bar, until picked again or Escape).
 function pickLabel(c, l) {
   const sel = CL.region(V.sel), o = V.objs[c.to_name];
-  if (sel && sel.from_name === c.name) {
+  if (o && o.label && o.label(c, l)) {
+    status(`Labeled ${l.value}`);
+  } else if (sel && sel.from_name === c.name) {
     const k = sel.type === "rectanglelabels" ? "rectanglelabels" : "labels";
     sel.value[k] = [l.value];
     CL.change();
     status(`Relabeled as ${l.value}`);
-  } else if (o && o.label && o.label(c, l)) {
-    status(`Labeled ${l.value}`);
   } else {
     V.active[c.name] = V.active[c.name] === l.value ? null : l.value;
     for (const k in V.active) if (k !== c.name && CL.ctl(k).to_name === c.to_name) V.active[k] = null;
@@ -318,7 +366,11 @@ const leadTime = () => CL.round((V.spent + (V.away ? 0 : performance.now() - V.t
 
 // ----- submit, skip, back, forward -----
 async function submit(skipReason) {
-  if (busy || !V || (V === autoV && Date.now() - autoAt < 350)) return; // a double press must not submit the next task too
+  if (!V) return;
+  if (busy) return status("Still saving the last task: one moment");
+  // A double press must not submit the next task too: a Ctrl+Enter on a task that appeared
+  // just now and is unchanged is one; it is said, not silently dropped.
+  if (V === autoV && !V.dirty && Date.now() - autoAt < 350) return status("That Ctrl+Enter came as this task appeared: press it again to submit this task");
   const skipping = skipReason !== undefined, ann = V.lt.annotation;
   if (!skipping) { const errs = check(); if (errs.length) return showErrors(errs); }
   busy = true;
@@ -332,6 +384,7 @@ async function submit(skipReason) {
     const r = ann ? await api("PATCH", `/api/annotations/${ann.id}`, body)
       : await api("POST", `/api/tasks/${v.task.id}/annotations`, Object.assign(body, { was_cancelled: skipping, skip_reason: skipping ? skipReason : "" }), v.key);
     const a = await json(r);
+    if (r.status === 403 && a.details && a.details.paused) { v.key = null; busy = false; leave(); V = null; return paused(a.error); }
     if (r.status === 422) { v.key = null; busy = false; return showErrors(Array.isArray(a.details) && a.details.length ? a.details : [{ error: a.error || "refused" }]); }
     if (r.status === 409 && !ann) { // someone (I, in another tab) already labeled it: go on
       status(a.error || "Already annotated", true);
@@ -365,11 +418,12 @@ async function forward(v) {
   let lt;
   try { lt = nextP ? await nextP : undefined; } catch (e) { lt = undefined; }
   nextP = null;
-  if (lt === undefined || (lt && lt.task.id === v.task.id)) lt = await getTask(nextURL());
+  if (lt === undefined || (lt && lt.task && lt.task.id === v.task.id)) lt = await getTask(nextURL());
   show(lt, v.progress);
 }
 function show(lt, prog) {
   if (!lt) { leave(); V = null; return noMore(prog); }
+  if (lt.paused) { leave(); V = null; return paused(lt.paused); }
   const v = makeView(lt);
   const p = lt.progress;
   if (p && prog) { p.done_today = Math.max(p.done_today || 0, prog.done_today); p.remaining = Math.min(p.remaining ?? Infinity, prog.remaining); }
@@ -380,7 +434,7 @@ function show(lt, prog) {
 function prefetch(v) {
   // exclude= asks for a task other than the one on screen; a server that answers with the
   // task I hold anyway gets asked again after the submit.
-  const p = (nextP = getTask(`${nextURL()}?exclude=${v.task.id}`).then((lt) => (lt && lt.task.id === v.task.id ? undefined : lt)));
+  const p = (nextP = getTask(`${nextURL()}?exclude=${v.task.id}`).then((lt) => (lt && lt.task && lt.task.id === v.task.id ? undefined : lt)));
   p.catch(() => { if (nextP === p) nextP = null; });
 }
 function noMore(prog) {
@@ -391,6 +445,42 @@ function noMore(prog) {
   showProgress(prog);
   btn.submit.disabled = btn.skip.disabled = true;
   infoEl.textContent = "";
+  root.focus();
+  waitForWork();
+}
+// waitForWork brings the queue back when tasks arrive (an import, tasks added, an
+// annotation deleted or sent back: progress), told by the live events of the page's
+// project; it asks at most every few seconds however busy the project is.
+const workEvents = ["task.created", "import.finished", "progress", "resync"];
+let waiting = false;
+function waitForWork() {
+  if (waiting) return;
+  waiting = true;
+  let asked = 0, later = 0;
+  const again = async () => {
+    if (V || busy || later) return;
+    const wait = asked + 3000 - Date.now();
+    if (wait > 0) { later = setTimeout(() => { later = 0; again(); }, wait); return; }
+    asked = Date.now();
+    let lt;
+    try { lt = await getTask(nextURL()); } catch (e) { return; }
+    if (!lt || V) return;
+    waiting = false;
+    for (const t of workEvents) document.removeEventListener("concord:" + t, again);
+    show(lt);
+    status("New tasks arrived");
+  };
+  for (const t of workEvents) document.addEventListener("concord:" + t, again);
+}
+// paused tells an annotator paused for low gold accuracy why no task comes, instead of a task.
+function paused(msg) {
+  root.textContent = "";
+  root.append(h("div", { class: "done paused", id: "paused", role: "alert" }, h("h2", { text: "Paused" }),
+    h("p", { text: msg }),
+    h("p", {}, h("a", { href: `/projects/${S.project.id}` }, "Back to the project"))));
+  btn.submit.disabled = btn.skip.disabled = true;
+  infoEl.textContent = "";
+  status(msg, true);
   root.focus();
 }
 async function openHistory(i) {
@@ -437,7 +527,11 @@ function status(msg, bad) {
   statusEl.textContent = msg;
   statusEl.classList.toggle("bad", !!bad);
 }
-function showProgress(p) {
+// showProgress shows the queue's progress; an earlier task (history) shows the queue's last.
+let queueProg = null;
+function showProgress(p, history) {
+  if (!history) queueProg = p;
+  p = queueProg;
   progEl.textContent = p ? `Done today: ${p.done_today ?? 0} · Remaining: ${p.remaining ?? "?"}${p.remaining_more ? "+" : ""}` : "";
 }
 const dialogs = {};
@@ -466,16 +560,17 @@ function buildBar() {
   btn.submit.classList.add("primary");
   if (S.project.instructions) dialog("instr", "Instructions", h("div", { class: "instr", text: S.project.instructions }));
   const rows = [["Ctrl+Enter", "Submit (or update) and show the next task"], ["Ctrl+Space", "Skip the task (asks for an optional reason)"],
-    ["Ctrl+Backspace", "Back to my previous task"]];
+    ["Ctrl+Backspace", "Back to my previous task"], ["Ctrl+Z", "Undo the last edit of this task"], ["Ctrl+Shift+Z, Ctrl+Y", "Redo"]];
   for (const [k, { ctl, label }] of keys) rows.push([k, `${ctl.type === "choices" ? "Toggle" : "Label with"} “${label.value}” (${ctl.name})`]);
   const types = new Set(S.config.objects.map((o) => o.type)), ctypes = new Set(S.config.controls.map((c) => c.type));
   if (ctypes.has("labels") || ctypes.has("rectanglelabels")) rows.push(["Delete / Backspace", "Remove the selected region"], ["Enter", "Edit the selected region's text (per-region text)"]);
   if (ctypes.has("labels") && types.has("text")) rows.push(["Shift+Arrows", "Select text in the focused text (Tab to it first)"]);
-  if (types.has("image")) rows.push(["Wheel, + / −, 0", "Zoom the image in, out, to fit"], ["Space+drag, middle drag", "Pan the image"], ["Arrows (Shift: resize)", "Move the selected box"]);
+  const fit = ["0", "f"].filter((k) => !keys.has(k)).join(" or ");
+  if (types.has("image")) rows.push(["Wheel, + / −", "Zoom the image in, out"], fit && [fit, "Zoom the image to fit"], ["Space+drag, middle drag", "Pan the image"], ["Arrows (Shift: resize)", "Move the selected box"]);
   if (types.has("audio")) rows.push(["Space", "Play / pause the audio"], ["[ then ]", "Start and end a region at the playhead"]);
   rows.push(["Escape", "Deselect; close an overlay"], ["?", "This list"]);
   dialog("help", "Keyboard shortcuts", h("table", { class: "keys" },
-    h("tbody", {}, rows.map(([k, d]) => h("tr", {}, h("th", {}, h("kbd", { text: k })), h("td", { text: d }))))));
+    h("tbody", {}, rows.filter(Boolean).map(([k, d]) => h("tr", {}, h("th", {}, h("kbd", { text: k })), h("td", { text: d }))))));
   const inp = h("input", { type: "text", id: "skip-reason", maxlength: "500", autocomplete: "off" });
   const d = dialog("skip", "Skip this task",
     h("form", { onsubmit: (e) => { e.preventDefault(); d.close(); submit(inp.value.trim()); } },
@@ -491,7 +586,7 @@ function assignKeys() {
   for (const c of S.config.controls) {
     if (!["choices", "labels", "rectanglelabels"].includes(c.type)) continue;
     c.labels.forEach((l, i) => {
-      if (!l.background) l.background = PALETTE[i % PALETTE.length];
+      if (!l.background) l.background = colorOf(i);
       let k = l.hotkey && l.hotkey.toLowerCase();
       if (!k) { while (n <= 9 && taken.has(String(n))) n++; if (n <= 9) { k = String(n); taken.add(k); } }
       if (k && !keys.has(k)) { keys.set(k, { ctl: c, label: l }); l.key = k; }
@@ -506,6 +601,7 @@ function onKey(e) {
   if (ctrl && (e.key === " " || e.code === "Space")) { e.preventDefault(); skip(); return; }
   if (isField(t)) { if (e.key === "Escape") { t.blur(); root.focus(); } return; }
   if (ctrl && e.key === "Backspace") { e.preventDefault(); back(); return; }
+  if (ctrl && V && (e.key === "z" || e.key === "Z" || e.key === "y")) { e.preventDefault(); undo(e.key === "y" || e.shiftKey); return; }
   if (ctrl || e.altKey) return;
   if (e.key === "?") { e.preventDefault(); dialogs.help.showModal(); return; }
   if (!V) return;

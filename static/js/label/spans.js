@@ -55,7 +55,7 @@ CL.objects.text = (obj, V, ctls) => {
     const item = { id: CL.rid(), from_name: ctl.name, to_name: obj.name, type: "labels",
       value: { start: s[0], end: s[1], text: T.slice(s[0], s[1]), labels: [label.value] } };
     CL.put(item);
-    CL.created(item);
+    V.sel = item.id; // the span just made: another label key relabels it
     getSelection().collapseToEnd();
     CL.change();
     return true;

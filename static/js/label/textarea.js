@@ -14,7 +14,7 @@ CL.kinds.textarea = (ctl, V) => {
     const old = CL.find(ctl.name, ctl.per_region ? rid : undefined);
     if (ta.value === "") CL.del(ctl.name, ctl.per_region ? rid : undefined);
     else CL.put({ id: ctl.per_region ? rid : old ? old.id : CL.rid(), from_name: ctl.name, to_name: ctl.to_name, type: "textarea", value: { text: [ta.value] } });
-    CL.change();
+    CL.change("typing");
   });
   const text = (r) => (r && r.value.text ? r.value.text.join("\n") : "");
   return {

@@ -1,11 +1,15 @@
-package job
+// Package classifier connects label configs to the in-house models of
+// internal/ml: which model a config gets (For), what the model reads of a
+// task and learns from its annotations (Spec.Example), training and loading,
+// and the Label Studio result items its predictions become (Spec.Predict).
+// It knows nothing of SQL or HTTP: the train and pre-label jobs feed it.
+package classifier
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"image"
@@ -19,25 +23,25 @@ import (
 
 // The in-house model kinds.
 const (
-	kindText  = "text"  // Choices on a Text
-	kindSpans = "spans" // Labels on a Text
-	kindImage = "image" // Choices on an Image
-	kindAudio = "audio" // Choices on an Audio
-	// kindRegions is Labels on an Audio: voice activity proposes the regions,
+	KindText  = "text"  // Choices on a Text
+	KindSpans = "spans" // Labels on a Text
+	KindImage = "image" // Choices on an Image
+	KindAudio = "audio" // Choices on an Audio
+	// KindRegions is Labels on an Audio: voice activity proposes the regions,
 	// an audio classifier trained on the labeled regions' clips names them.
-	kindRegions = "regions"
+	KindRegions = "regions"
 )
 
-// modelSpec says which in-house model a project's config gets: the first
+// Spec says which in-house model a project's config gets: the first
 // control the classifier understands, with the object it reads.
-type modelSpec struct {
-	kind    string
-	control labeling.Control
-	object  labeling.Object
+type Spec struct {
+	Kind    string
+	Control labeling.Control
+	Object  labeling.Object
 }
 
-// specFor finds the model a config gets, if any.
-func specFor(cfg *labeling.Config) (modelSpec, bool) {
+// For finds the model a config gets, if any.
+func For(cfg *labeling.Config) (Spec, bool) {
 	for _, c := range cfg.Controls {
 		o, ok := cfg.Object(c.ToName)
 		if !ok {
@@ -45,18 +49,18 @@ func specFor(cfg *labeling.Config) (modelSpec, bool) {
 		}
 		switch {
 		case c.Type == labeling.TypeChoices && o.Type == labeling.ObjectText:
-			return modelSpec{kindText, c, o}, true
+			return Spec{KindText, c, o}, true
 		case c.Type == labeling.TypeLabels && o.Type == labeling.ObjectText:
-			return modelSpec{kindSpans, c, o}, true
+			return Spec{KindSpans, c, o}, true
 		case c.Type == labeling.TypeChoices && o.Type == labeling.ObjectImage:
-			return modelSpec{kindImage, c, o}, true
+			return Spec{KindImage, c, o}, true
 		case c.Type == labeling.TypeChoices && o.Type == labeling.ObjectAudio:
-			return modelSpec{kindAudio, c, o}, true
+			return Spec{KindAudio, c, o}, true
 		case c.Type == labeling.TypeLabels && o.Type == labeling.ObjectAudio:
-			return modelSpec{kindRegions, c, o}, true
+			return Spec{KindRegions, c, o}, true
 		}
 	}
-	return modelSpec{}, false
+	return Spec{}, false
 }
 
 // input is what the model reads of one task: a text, an image or audio samples.
@@ -70,13 +74,13 @@ type input struct {
 var mediaRef = regexp.MustCompile(`^/media/([0-9a-f]{64})$`)
 
 // readInput reads the task data the model needs, decoding stored media.
-func (s modelSpec) readInput(ctx context.Context, blobs media.Blobs, data json.RawMessage) (input, error) {
+func (s Spec) readInput(ctx context.Context, blobs media.Blobs, data json.RawMessage) (input, error) {
 	var d map[string]any
 	if err := json.Unmarshal(data, &d); err != nil {
 		return input{}, err
 	}
-	v, _ := d[s.object.Value].(string)
-	if s.kind == kindText || s.kind == kindSpans {
+	v, _ := d[s.Object.Value].(string)
+	if s.Kind == KindText || s.Kind == KindSpans {
 		return input{text: v}, nil
 	}
 	m := mediaRef.FindStringSubmatch(v)
@@ -88,7 +92,7 @@ func (s modelSpec) readInput(ctx context.Context, blobs media.Blobs, data json.R
 		return input{}, err
 	}
 	defer rc.Close()
-	if s.kind == kindImage {
+	if s.Kind == KindImage {
 		img, _, err := image.Decode(rc)
 		return input{img: img}, err
 	}
@@ -113,7 +117,7 @@ type region struct {
 // targetOf reads the control's answer from a task's annotations: ground truth
 // when there is one, else the majority label (ties to the newest annotation);
 // for spans, the ground truth or the newest annotation.
-func (s modelSpec) targetOf(results []json.RawMessage, groundTruth bool) (target, bool) {
+func (s Spec) targetOf(results []json.RawMessage, groundTruth bool) (target, bool) {
 	var lists [][]labeling.Result
 	for _, raw := range results {
 		var rs []labeling.Result
@@ -127,25 +131,25 @@ func (s modelSpec) targetOf(results []json.RawMessage, groundTruth bool) (target
 	if groundTruth {
 		lists = lists[:1]
 	}
-	if s.kind == kindSpans || s.kind == kindRegions {
+	if s.Kind == KindSpans || s.Kind == KindRegions {
 		var t target
 		for _, r := range lists[0] {
-			if r.FromName != s.control.Name || r.Value.Start == nil || r.Value.End == nil || len(r.Value.Labels) == 0 {
+			if r.FromName != s.Control.Name || r.Value.Start == nil || r.Value.End == nil || len(r.Value.Labels) == 0 {
 				continue
 			}
-			if s.kind == kindSpans {
+			if s.Kind == KindSpans {
 				t.spans = append(t.spans, ml.Span{Start: int(*r.Value.Start), End: int(*r.Value.End), Label: r.Value.Labels[0]})
 			} else {
 				t.regions = append(t.regions, region{*r.Value.Start, *r.Value.End, r.Value.Labels[0]})
 			}
 		}
-		return t, s.kind == kindSpans || len(t.regions) > 0
+		return t, s.Kind == KindSpans || len(t.regions) > 0
 	}
 	votes := map[string]int{}
 	first := map[string]int{}
 	for i, rs := range lists {
 		for _, r := range rs {
-			if r.FromName != s.control.Name || len(r.Value.Choices) == 0 {
+			if r.FromName != s.Control.Name || len(r.Value.Choices) == 0 {
 				continue
 			}
 			key, _ := json.Marshal(r.Value.Choices)
@@ -173,45 +177,73 @@ func (s modelSpec) targetOf(results []json.RawMessage, groundTruth bool) (target
 	return target{labels: labels}, true
 }
 
-// example is one labeled task for training.
-type example struct {
+// Example is one labeled task for training.
+type Example struct {
 	in input
 	t  target
 }
 
-// model is a trained in-house model of any kind.
-type model interface {
+// Example reads one labeled task for training: its input (decoding stored
+// media) and the control's answer in its annotations' results (newest first;
+// the first is the ground truth when groundTruth). It is false for a task with
+// no usable answer or an unreadable file, which training skips.
+func (s Spec) Example(ctx context.Context, blobs media.Blobs, data json.RawMessage, results []json.RawMessage, groundTruth bool) (Example, bool) {
+	t, ok := s.targetOf(results, groundTruth)
+	if !ok || (s.Kind != KindSpans && s.Kind != KindRegions && len(t.labels) == 0) {
+		return Example{}, false
+	}
+	in, err := s.readInput(ctx, blobs, data)
+	if err != nil {
+		return Example{}, false
+	}
+	return Example{in, t}, true
+}
+
+// Model is a trained in-house model of any kind.
+type Model interface {
 	MarshalBinary() ([]byte, error)
 }
 
-// train fits the spec's model on examples.
-func (s modelSpec) train(exs []example) (model, error) {
-	switch s.kind {
-	case kindText:
+// Predict gives the model's answer for a task's data as Label Studio result
+// items of the spec's control, with its confidence.
+func (s Spec) Predict(ctx context.Context, blobs media.Blobs, m Model, data json.RawMessage) (json.RawMessage, float64, error) {
+	in, err := s.readInput(ctx, blobs, data)
+	if err != nil {
+		return nil, 0, err
+	}
+	t, score := s.predict(m, in)
+	res, err := s.results(t, in.text)
+	return res, score, err
+}
+
+// Train fits the spec's model on examples.
+func (s Spec) Train(exs []Example) (Model, error) {
+	switch s.Kind {
+	case KindText:
 		te := make([]ml.TextExample, len(exs))
 		for i, e := range exs {
 			te[i] = ml.TextExample{Text: e.in.text, Labels: e.t.labels}
 		}
-		return ml.TrainText(te, ml.TextOptions{Multi: s.control.Multiple()})
-	case kindSpans:
+		return ml.TrainText(te, ml.TextOptions{Multi: s.Control.Multiple()})
+	case KindSpans:
 		se := make([]ml.SpanExample, len(exs))
 		for i, e := range exs {
 			se[i] = ml.SpanExample{Text: e.in.text, Spans: e.t.spans}
 		}
 		return ml.TrainSpans(se, ml.SpanOptions{Seed: 1})
-	case kindImage:
+	case KindImage:
 		ie := make([]ml.ImageExample, len(exs))
 		for i, e := range exs {
 			ie[i] = ml.ImageExample{Image: e.in.img, Label: first(e.t.labels)}
 		}
 		return ml.TrainImage(ie, ml.ImageOptions{})
-	case kindAudio:
+	case KindAudio:
 		ae := make([]ml.AudioExample, len(exs))
 		for i, e := range exs {
 			ae[i] = ml.AudioExample{Samples: e.in.samples, SampleRate: e.in.rate, Label: first(e.t.labels)}
 		}
 		return ml.TrainAudio(ae, ml.AudioOptions{})
-	case kindRegions:
+	case KindRegions:
 		var ae []ml.AudioExample
 		for _, e := range exs {
 			for _, r := range e.t.regions {
@@ -220,39 +252,39 @@ func (s modelSpec) train(exs []example) (model, error) {
 		}
 		return ml.TrainAudio(ae, ml.AudioOptions{})
 	}
-	return nil, fmt.Errorf("unknown model kind %q", s.kind)
+	return nil, fmt.Errorf("unknown model kind %q", s.Kind)
 }
 
-// load reads a stored model of the spec's kind.
-func (s modelSpec) load(b []byte) (model, error) {
+// Load reads a stored model of the spec's kind.
+func (s Spec) Load(b []byte) (Model, error) {
 	var m interface {
-		model
+		Model
 		UnmarshalBinary([]byte) error
 	}
-	switch s.kind {
-	case kindText:
+	switch s.Kind {
+	case KindText:
 		m = new(ml.TextModel)
-	case kindSpans:
+	case KindSpans:
 		m = new(ml.SpanModel)
-	case kindImage:
+	case KindImage:
 		m = new(ml.ImageModel)
-	case kindAudio, kindRegions:
+	case KindAudio, KindRegions:
 		m = new(ml.AudioModel)
 	default:
-		return nil, fmt.Errorf("unknown model kind %q", s.kind)
+		return nil, fmt.Errorf("unknown model kind %q", s.Kind)
 	}
 	return m, m.UnmarshalBinary(b)
 }
 
 // predict gives a model's answer for one input: a target and a confidence.
-func (s modelSpec) predict(m model, in input) (target, float64) {
+func (s Spec) predict(m Model, in input) (target, float64) {
 	switch mm := m.(type) {
 	case *ml.TextModel:
 		return chooseFrom(mm.Predict(in.text), mm.Multi())
 	case *ml.ImageModel:
 		return chooseFrom(mm.Predict(in.img), false)
 	case *ml.AudioModel:
-		if s.kind == kindRegions {
+		if s.Kind == KindRegions {
 			var t target
 			score := 1.0
 			for _, r := range ml.DetectSpeech(in.samples, in.rate, ml.VADOptions{}) {
@@ -296,26 +328,26 @@ func chooseFrom(scored []ml.Scored, multi bool) (target, float64) {
 }
 
 // results writes a target as Label Studio result items of the spec's control.
-func (s modelSpec) results(t target, text string) (json.RawMessage, error) {
+func (s Spec) results(t target, text string) (json.RawMessage, error) {
 	var rs []labeling.Result
-	if s.kind == kindSpans {
+	if s.Kind == KindSpans {
 		for _, sp := range t.spans {
 			start, end := float64(sp.Start), float64(sp.End)
 			slice, err := labeling.UTF16Slice(text, sp.Start, sp.End)
 			if err != nil {
 				return nil, err
 			}
-			rs = append(rs, labeling.Result{ID: regionID(), FromName: s.control.Name, ToName: s.object.Name, Type: labeling.TypeLabels,
+			rs = append(rs, labeling.Result{ID: regionID(), FromName: s.Control.Name, ToName: s.Object.Name, Type: labeling.TypeLabels,
 				Value: labeling.Value{Start: &start, End: &end, Text: slice, Labels: []string{sp.Label}}})
 		}
-	} else if s.kind == kindRegions {
+	} else if s.Kind == KindRegions {
 		for _, r := range t.regions {
 			start, end := r.start, r.end
-			rs = append(rs, labeling.Result{ID: regionID(), FromName: s.control.Name, ToName: s.object.Name, Type: labeling.TypeLabels,
+			rs = append(rs, labeling.Result{ID: regionID(), FromName: s.Control.Name, ToName: s.Object.Name, Type: labeling.TypeLabels,
 				Value: labeling.Value{Start: &start, End: &end, Labels: []string{r.label}}})
 		}
 	} else if len(t.labels) > 0 {
-		rs = append(rs, labeling.Result{ID: regionID(), FromName: s.control.Name, ToName: s.object.Name, Type: labeling.TypeChoices,
+		rs = append(rs, labeling.Result{ID: regionID(), FromName: s.Control.Name, ToName: s.Object.Name, Type: labeling.TypeChoices,
 			Value: labeling.Value{Choices: t.labels}})
 	}
 	if rs == nil {
@@ -344,20 +376,20 @@ func first(xs []string) string {
 	return xs[0]
 }
 
-// heldOut puts about one task in five, chosen by a hash of its id, in the
+// HeldOut puts about one task in five, chosen by a hash of its id, in the
 // evaluation set: the same tasks whatever order they come in.
-func heldOut(taskID int64) bool {
+func HeldOut(taskID int64) bool {
 	h := fnv.New32a()
 	fmt.Fprint(h, taskID)
 	return h.Sum32()%5 == 0
 }
 
-// evaluate scores a model on held-out examples.
-func (s modelSpec) evaluate(m model, exs []example) map[string]any {
+// Evaluate scores a model on held-out examples.
+func (s Spec) Evaluate(m Model, exs []Example) map[string]any {
 	if len(exs) == 0 {
 		return map[string]any{}
 	}
-	if s.kind == kindRegions {
+	if s.Kind == KindRegions {
 		// How well the classifier names the annotators' own regions.
 		var gold, pred []string
 		am := m.(*ml.AudioModel)
@@ -370,7 +402,7 @@ func (s modelSpec) evaluate(m model, exs []example) map[string]any {
 		r := ml.Evaluate(gold, pred)
 		return map[string]any{"accuracy": r.Accuracy, "macro_f1": r.MacroF1, "per_label": perLabelF1(r.PerLabel)}
 	}
-	if s.kind == kindSpans {
+	if s.Kind == KindSpans {
 		gold, pred := make([][]ml.Span, len(exs)), make([][]ml.Span, len(exs))
 		for i, e := range exs {
 			gold[i] = e.t.spans
@@ -402,6 +434,3 @@ func joinLabels(ls []string) string {
 	b, _ := json.Marshal(ls)
 	return string(b)
 }
-
-// errTooFewLabels says there is not yet enough to learn from.
-var errTooFewLabels = errors.New("not enough labeled tasks to train on yet")
