@@ -190,6 +190,14 @@ func (w *workspace) rect(script string) rect {
 	return rect{r[0], r[1], r[2], r[3]}
 }
 
+// word is the on-screen box of the first occurrence of s in the task's text,
+// found in the page's text nodes.
+func (w *workspace) word(s string) rect {
+	w.t.Helper()
+	return w.rect(fmt.Sprintf(`(() => { const t = document.querySelector('#task-root .text'), w = document.createTreeWalker(t, NodeFilter.SHOW_TEXT);
+		for (let n; (n = w.nextNode()); ) { const i = n.data.indexOf(%q); if (i >= 0) { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + %d); return r; } } })()`, s, utf16Len(s)))
+}
+
 func ctrlEnter() chromedp.Action[chromedp.Void] {
 	return chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl))
 }
@@ -277,17 +285,12 @@ func TestLabelTextSpans(t *testing.T) {
 	text := "Hi 👋🏽 Paris is nice, said Anna 😀 in Berlin."
 	w := newWorkspace(t, preset(t, "ner"), textTasks(text))
 	w.waitShown(w.tasks[0])
-	// The on-screen box of a word of the text, found in the page's text nodes.
-	word := func(s string) rect {
-		return w.rect(fmt.Sprintf(`(() => { const t = document.querySelector('#task-root .text'), w = document.createTreeWalker(t, NodeFilter.SHOW_TEXT);
-			for (let n; (n = w.nextNode()); ) { const i = n.data.indexOf(%q); if (i >= 0) { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + %d); return r; } } })()`, s, utf16Len(s)))
-	}
-	paris := word("Paris")
+	paris := w.word("Paris")
 	w.do("select Paris with the mouse, label it LOC", 10*time.Second,
 		chromedp.DragAndDropXY(paris.X+1, paris.Y+paris.H/2, paris.X+paris.W-1, paris.Y+paris.H/2, 5),
 		chromedp.KeyEvent("3"),
 		chromedp.WaitVisible(`#task-root mark.sp`))
-	berlin := word("B")
+	berlin := w.word("B")
 	w.do("select Berlin with Shift+arrows, label it LOC", 10*time.Second,
 		chromedp.MouseClickXY(berlin.X+0.5, berlin.Y+berlin.H/2),
 		chromedp.KeyEvent(strings.Repeat(kb.ArrowRight, 6), chromedp.KeyModifiers(chromedp.ModifierShift)),

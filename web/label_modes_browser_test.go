@@ -20,10 +20,6 @@ func TestLabelSpanModesAndUndo(t *testing.T) {
 	text := "Paris is nice, said Anna in Berlin."
 	w := newWorkspace(t, preset(t, "ner"), textTasks(text))
 	w.waitShown(w.tasks[0])
-	word := func(s string) rect {
-		return w.rect(fmt.Sprintf(`(() => { const t = document.querySelector('#task-root .text'), w = document.createTreeWalker(t, NodeFilter.SHOW_TEXT);
-			for (let n; (n = w.nextNode()); ) { const i = n.data.indexOf(%q); if (i >= 0) { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + %d); return r; } } })()`, s, utf16Len(s)))
-	}
 	spans := func() string {
 		return eval[string](w, `Array.from(document.querySelectorAll('#task-root .regions li b')).map((b) => b.textContent).join(",")`)
 	}
@@ -33,7 +29,7 @@ func TestLabelSpanModesAndUndo(t *testing.T) {
 	if m := mode(); !strings.Contains(m, "Select, then press a label") {
 		t.Errorf("the mode shown at first: %q", m)
 	}
-	paris := word("Paris")
+	paris := w.word("Paris")
 	w.do("select Paris, press PER, then LOC", 10*time.Second,
 		chromedp.DragAndDropXY(paris.X+1, paris.Y+paris.H/2, paris.X+paris.W-1, paris.Y+paris.H/2, 5),
 		chromedp.KeyEvent("1"),
@@ -50,7 +46,7 @@ func TestLabelSpanModesAndUndo(t *testing.T) {
 	if m := mode(); !strings.Contains(m, "“ORG”") {
 		t.Errorf("the mode shown with ORG picked: %q", m)
 	}
-	anna := word("Anna")
+	anna := w.word("Anna")
 	w.do("select Anna: it gets ORG", 10*time.Second,
 		chromedp.DragAndDropXY(anna.X+1, anna.Y+anna.H/2, anna.X+anna.W-1, anna.Y+anna.H/2, 5),
 		chromedp.Poll[chromedp.Void](`document.querySelectorAll('#task-root .regions li').length === 2`))
